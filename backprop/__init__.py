@@ -1,0 +1,41 @@
+"""backprop: a sigmoid multilayer perceptron built from scratch in NumPy, for teaching.
+
+See the notebooks in ``notebooks/`` for the derivation every function implements.
+"""
+
+from .data import MNIST, Split, load_mnist
+from .nn import (
+    accuracy,
+    backward,
+    forward,
+    gradient_check,
+    init_params,
+    loss,
+    numerical_gradient,
+    predict,
+    relative_error,
+    sigmoid,
+    sigmoid_prime,
+)
+from .training import TrainingDiverged, evaluate, train
+
+__all__ = [
+    "MNIST",
+    "Split",
+    "TrainingDiverged",
+    "accuracy",
+    "backward",
+    "evaluate",
+    "forward",
+    "gradient_check",
+    "init_params",
+    "load_mnist",
+    "loss",
+    "numerical_gradient",
+    "predict",
+    "relative_error",
+    "sigmoid",
+    "sigmoid_prime",
+    "train",
+]
+__version__ = "0.1.0"

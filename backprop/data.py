@@ -1,0 +1,187 @@
+"""MNIST, shipped inside the package and loaded without pickle.
+
+``backprop/data/mnist.npz`` holds the full MNIST as four plain uint8 arrays
+(``x_train`` (60000, 28, 28), ``y_train``, ``x_test`` (10000, 28, 28), ``y_test``),
+built by ``scripts/make_mnist_npz.py``. MNIST is by Yann LeCun, Corinna Cortes and
+Christopher J. C. Burges, made available under CC BY-SA 3.0.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import hashlib
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+MNIST_PATH = Path(__file__).with_name("data") / "mnist.npz"
+MNIST_SHA256 = "06af5dfe73b70e3bc1c36439982b18a8d76803db9b544f6fdf838a37fbb01b64"
+N_TRAIN_POOL = 50000  # training images are drawn from the first 50000 ...
+N_VAL_POOL = 10000  # ... and validation images are training images 50000-59999
+IDX_FILES = {
+    "x_train": "train-images-idx3-ubyte",
+    "y_train": "train-labels-idx1-ubyte",
+    "x_test": "t10k-images-idx3-ubyte",
+    "y_test": "t10k-labels-idx1-ubyte",
+}
+REBUILD_HINT = ("Reinstall the package (pip install -e .) or rebuild the file with "
+                "scripts/make_mnist_npz.py")
+
+
+@dataclass(frozen=True)
+class Split:
+    """One split of the data.
+
+    Attributes
+    ----------
+    X : ndarray, float32, shape (n, 784), pixel values in [0, 1]
+    y : ndarray, int64, shape (n,), labels 0-9
+    Y : ndarray, float32, shape (n, 10), one-hot version of ``y``
+    """
+
+    X: np.ndarray
+    y: np.ndarray
+    Y: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.y)
+
+
+@dataclass(frozen=True)
+class MNIST:
+    """The report's three splits: ``train``, ``val`` and ``test``."""
+
+    train: Split
+    val: Split
+    test: Split
+
+
+def load_mnist(n_train: int = 3000, n_val: int = 10000, n_test: int = 10000, *,
+               path: str | Path | None = None) -> MNIST:
+    """Load the report's splits of MNIST (notebook 02, "The data").
+
+    training = the first ``n_train`` of the first 50000 training images,
+    validation = the first ``n_val`` of training images 50000-59999,
+    test = the first ``n_test`` of the official 10000 test images.
+
+    Parameters
+    ----------
+    n_train : int, 1..50000
+    n_val : int, 0..10000
+    n_test : int, 0..10000
+    path : str or Path, optional
+        Default: the copy shipped with the package, checked against its SHA-256.
+        Also accepts a folder with the four standard IDX files (``.gz`` or not;
+        Fashion-MNIST has the same layout) or a Keras-style ``mnist.npz``.
+
+    Returns
+    -------
+    MNIST
+        ``data.train``, ``data.val``, ``data.test``, each a :class:`Split` with
+        ``X`` ``(n, 784)`` float32, ``y`` ``(n,)`` int64 and ``Y`` ``(n, 10)`` float32.
+    """
+    for name, value, hi, lo in (("n_train", n_train, N_TRAIN_POOL, 1),
+                                ("n_val", n_val, N_VAL_POOL, 0), ("n_test", n_test, 10000, 0)):
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+            raise TypeError(f"{name} must be an int, got {value!r}")
+        if not lo <= value <= hi:
+            raise ValueError(f"{name} must be between {lo} and {hi}, got {value!r}")
+    (x_train, y_train), (x_test, y_test) = read_raw(path)
+    if len(y_train) < N_TRAIN_POOL + n_val or len(y_test) < n_test:
+        raise ValueError(f"{path} holds {len(y_train)} training and {len(y_test)} test images; "
+                         f"need at least {N_TRAIN_POOL + n_val} and {n_test}")
+    stop_val = N_TRAIN_POOL + n_val
+    return MNIST(train=_split(x_train[:n_train], y_train[:n_train]),
+                 val=_split(x_train[N_TRAIN_POOL:stop_val], y_train[N_TRAIN_POOL:stop_val]),
+                 test=_split(x_test[:n_test], y_test[:n_test]))
+
+
+def _split(images: np.ndarray, labels: np.ndarray) -> Split:
+    X = images.reshape(len(images), -1).astype(np.float32)
+    X *= np.float32(1 / 255)
+    y = labels.astype(np.int64)
+    Y = np.zeros((len(y), 10), dtype=np.float32)
+    Y[np.arange(len(y)), y] = 1.0
+    return Split(X=X, y=y, Y=Y)
+
+
+def read_raw(path: str | Path | None = None):
+    """``((x_train, y_train), (x_test, y_test))`` as uint8 arrays, from any supported source."""
+    if path is None:
+        return read_npz(MNIST_PATH, sha256=MNIST_SHA256)
+    path = Path(path).expanduser()
+    if path.is_dir():
+        return read_idx_folder(path)
+    if path.is_file():
+        return read_npz(path)
+    raise FileNotFoundError(f"{path} does not exist; pass a folder with the IDX files "
+                            f"({', '.join(IDX_FILES.values())}, optionally .gz) or an mnist.npz")
+
+
+def read_npz(path: Path, sha256: str | None = None):
+    """Read a Keras-style ``mnist.npz`` (arrays ``x_train``, ``y_train``, ``x_test``, ``y_test``)."""
+    if not path.is_file():
+        raise FileNotFoundError(f"{path} is missing. {REBUILD_HINT}.")
+    raw = path.read_bytes()
+    if sha256 is not None:
+        digest = hashlib.sha256(raw).hexdigest()
+        if digest != sha256:
+            raise ValueError(f"{path} failed its SHA-256 check (got {digest[:12]}..., expected "
+                             f"{sha256[:12]}...): the file is corrupted or truncated. "
+                             f"{REBUILD_HINT}.")
+    try:
+        with np.load(io.BytesIO(raw), allow_pickle=False) as npz:
+            arrays = {k: npz[k] for k in IDX_FILES}
+    except KeyError as exc:
+        raise ValueError(f"{path} must hold arrays {list(IDX_FILES)}; {exc}") from None
+    except (OSError, ValueError, zipfile.BadZipFile, EOFError) as exc:
+        raise ValueError(f"{path} is not a readable .npz file ({exc}). {REBUILD_HINT}.") from None
+    return _checked(arrays, path)
+
+
+def read_idx_folder(folder: str | Path):
+    """Read the four standard IDX files (plain or ``.gz``) from ``folder``."""
+    folder = Path(folder)
+    arrays = {}
+    for key, stem in IDX_FILES.items():
+        candidates = [folder / f"{stem}.gz", folder / stem]
+        found = next((p for p in candidates if p.is_file()), None)
+        if found is None:
+            raise FileNotFoundError(f"{folder} has no {stem}.gz (or {stem}); a folder passed as "
+                                    f"path= needs all four of {list(IDX_FILES.values())}")
+        arrays[key] = _read_idx(found)
+    return _checked(arrays, folder)
+
+
+def _read_idx(path: Path) -> np.ndarray:
+    opener = gzip.open if path.suffix == ".gz" else open
+    try:
+        with opener(path, "rb") as fh:
+            raw = fh.read()
+    except (OSError, EOFError) as exc:
+        raise ValueError(f"{path} cannot be read ({exc}); is it truncated?") from None
+    if len(raw) < 8 or raw[:2] != b"\x00\x00" or raw[2] != 0x08:
+        raise ValueError(f"{path} is not an IDX file of unsigned bytes (bad magic number)")
+    ndim = raw[3]
+    dims = [int.from_bytes(raw[4 + 4 * i: 8 + 4 * i], "big") for i in range(ndim)]
+    data = np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * ndim)
+    if data.size != int(np.prod(dims)):
+        raise ValueError(f"{path} says {dims} but holds {data.size} bytes of data; truncated?")
+    return data.reshape(dims)
+
+
+def _checked(arrays: dict[str, np.ndarray], source: Path):
+    x_train, y_train, x_test, y_test = (arrays[k] for k in IDX_FILES)
+    for name, x, y in (("train", x_train, y_train), ("test", x_test, y_test)):
+        if x.ndim != 3 or x.shape[1:] != (28, 28) or y.shape != (x.shape[0],):
+            raise ValueError(f"{source}: {name} images have shape {x.shape} and labels {y.shape}; "
+                             f"expected (n, 28, 28) and (n,)")
+        if x.dtype != np.uint8 or not np.issubdtype(y.dtype, np.integer):
+            raise ValueError(f"{source}: {name} arrays must be uint8 images and integer labels, "
+                             f"got {x.dtype} and {y.dtype}")
+        if y.size and (y.min() < 0 or y.max() > 9):
+            raise ValueError(f"{source}: {name} labels must lie in 0-9")
+    return (x_train, y_train), (x_test, y_test)

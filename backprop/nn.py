@@ -1,0 +1,480 @@
+"""The network itself: sigmoid, parameters, forward pass, losses, backward pass.
+
+Notation follows ``notebooks/01_derivation.ipynb`` and the report it corrects. For one
+hidden layer (rows are samples, so ``X`` is ``(n, 784)``)::
+
+    u1 = X @ W1        u2 = u1 + b1        u3 = sigma(u2)
+    u4 = u3 @ W2       u5 = u4 + b2        y_hat = sigma(u5)
+
+A deeper net simply continues the pattern: layer ``l`` adds ``u(3l-2) = a @ Wl``,
+``u(3l-1) = u(3l-2) + bl`` and ``u(3l) = sigma(u(3l-1))``; the last of these is ``y_hat``.
+
+The private ``_forward`` / ``_backward`` take an optional ``buf`` dict of preallocated
+output arrays so that :func:`backprop.train` can run the very same code without
+allocating in its inner loop; the public functions pass ``buf=None`` and allocate.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+Params = dict[str, np.ndarray]
+LOSSES = ("mse", "cross_entropy")
+INITS = ("normal_scaled", "normal")
+
+
+# --------------------------------------------------------------------------- sigmoid
+def sigmoid(z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    """Logistic function ``1 / (1 + exp(-z))``, stable for any finite ``z``.
+
+    ``exp(-z)`` overflows to ``inf`` for very negative ``z``; ``1 / (1 + inf)`` is then
+    exactly the right limit 0, so the overflow is harmless and is silenced rather than
+    avoided with a slower two-branch formula. Keeps the dtype of ``z`` (float32 stays
+    float32). Notebook 01, "The forward pass".
+
+    Parameters
+    ----------
+    z : array_like, any shape
+    out : ndarray, optional
+        Where to write the result (may be ``z`` itself).
+
+    Returns
+    -------
+    ndarray, same shape as ``z``
+    """
+    z = np.asarray(z)
+    if not np.issubdtype(z.dtype, np.floating):
+        z = z.astype(np.float64)
+    with np.errstate(over="ignore"):
+        s = np.negative(z, out=out)
+        np.exp(s, out=s)
+    s += 1.0
+    return np.reciprocal(s, out=s)
+
+
+def sigmoid_prime(z: np.ndarray) -> np.ndarray:
+    """Derivative ``sigma'(z) = sigma(z) (1 - sigma(z))``; never above 1/4.
+
+    Parameters
+    ----------
+    z : array_like, any shape
+
+    Returns
+    -------
+    ndarray, same shape and float dtype as ``z``
+    """
+    s = sigmoid(z)
+    return s * (1.0 - s)
+
+
+# --------------------------------------------------------------------------- params
+def init_params(
+    layer_sizes: Sequence[int],
+    rng: np.random.Generator,
+    *,
+    init: str = "normal_scaled",
+    dtype: type | np.dtype = np.float32,
+) -> Params:
+    """Random weights and zero biases for a sigmoid MLP of any depth.
+
+    Parameters
+    ----------
+    layer_sizes : sequence of int
+        ``[n_in, hidden..., n_out]``, e.g. ``[784, 110, 10]`` or ``[784, 64, 32, 10]``.
+    rng : numpy.random.Generator
+        The only source of randomness.
+    init : {"normal_scaled", "normal"}
+        ``"normal_scaled"`` (default) draws ``Wl ~ N(0, 1/n_in)``, so every pre-activation
+        starts with variance about 1 and no unit begins saturated. ``"normal"`` draws
+        ``Wl ~ N(0, 1)``, the older textbook choice, kept for comparison: with 784 inputs
+        it saturates most hidden units from the first step.
+    dtype : float dtype, default float32
+        float64 is useful for gradient checks.
+
+    Returns
+    -------
+    dict
+        ``W1`` ``(layer_sizes[0], layer_sizes[1])``, ``b1`` ``(layer_sizes[1],)``, ...
+    """
+    sizes = list(layer_sizes)
+    if len(sizes) < 2:
+        raise ValueError(f"layer_sizes needs at least an input and an output size, got {sizes!r}")
+    for n in sizes:
+        if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
+            raise ValueError(f"every layer size must be an integer >= 1, got {sizes!r}")
+    if init not in INITS:
+        raise ValueError(f"init must be one of {INITS}, got {init!r}")
+    if not isinstance(rng, np.random.Generator):
+        raise TypeError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
+    params: Params = {}
+    for layer, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:]), start=1):
+        scale = 1.0 / np.sqrt(n_in) if init == "normal_scaled" else 1.0
+        params[f"W{layer}"] = (rng.standard_normal((n_in, n_out)) * scale).astype(dtype)
+        params[f"b{layer}"] = np.zeros(n_out, dtype=dtype)
+    return params
+
+
+def n_layers(params: Params) -> int:
+    """Number of weight layers, after checking that ``params`` is complete and consistent."""
+    if not isinstance(params, dict) or "W1" not in params:
+        raise ValueError("params must be a dict with keys W1, b1, W2, b2, ... (missing 'W1')")
+    n = sum(1 for k in params if k.startswith("W"))
+    for layer in range(1, n + 1):
+        for key in (f"W{layer}", f"b{layer}"):
+            if key not in params:
+                raise ValueError(f"params is missing key {key!r} (has {sorted(params)})")
+        W, b = params[f"W{layer}"], params[f"b{layer}"]
+        if W.ndim != 2 or b.shape != (W.shape[1],):
+            raise ValueError(f"W{layer} has shape {W.shape} and b{layer} has shape {b.shape}; "
+                             f"expected (n_in, n_out) and (n_out,)")
+        if layer > 1 and W.shape[0] != params[f"W{layer - 1}"].shape[1]:
+            raise ValueError(f"W{layer} has shape {W.shape} but W{layer - 1} has shape "
+                             f"{params[f'W{layer - 1}'].shape}: sizes do not chain")
+    return n
+
+
+def check_X(params: Params, X: np.ndarray, name: str = "X") -> np.ndarray:
+    """Return ``X`` as a float array after checking it fits ``params``."""
+    X = np.asarray(X)
+    if X.ndim != 2:
+        raise ValueError(f"{name} must be 2-D (n_samples, n_features), got shape {X.shape}")
+    n_in = params["W1"].shape[0]
+    if X.shape[1] != n_in:
+        raise ValueError(f"{name} has shape {X.shape} but W1 has shape {params['W1'].shape}: "
+                         f"{name} needs {n_in} columns")
+    if not np.issubdtype(X.dtype, np.floating):
+        X = X.astype(params["W1"].dtype)
+    if not np.isfinite(X).all():
+        raise ValueError(f"{name} contains NaN or inf")
+    return X
+
+
+def check_Y(y_hat_or_X: np.ndarray, Y: np.ndarray, n_out: int) -> np.ndarray:
+    """Return ``Y`` as a float array after checking it is ``(n_samples, n_out)``."""
+    Y = np.asarray(Y)
+    if Y.ndim != 2 or Y.shape[1] != n_out:
+        raise ValueError(f"Y must have shape (n_samples, {n_out}), got {Y.shape}")
+    if Y.shape[0] != y_hat_or_X.shape[0]:
+        raise ValueError(f"X/y_hat has {y_hat_or_X.shape[0]} rows (shape {y_hat_or_X.shape}) but "
+                         f"Y has {Y.shape[0]} (shape {Y.shape})")
+    if not np.issubdtype(Y.dtype, np.floating):
+        Y = Y.astype(np.float64)
+    if not np.isfinite(Y).all():
+        raise ValueError("Y contains NaN or inf")
+    return Y
+
+
+def _check_loss(kind: str) -> None:
+    if kind not in LOSSES:
+        raise ValueError(f"loss must be one of {LOSSES}, got {kind!r}")
+
+
+def _out(buf: dict | None, name: str, shape: tuple[int, ...], dtype: np.dtype):
+    """A reusable output array from ``buf`` (or None, so numpy allocates)."""
+    if buf is None:
+        return None
+    key = (name, shape)
+    arr = buf.get(key)
+    if arr is None:
+        arr = buf[key] = np.empty(shape, dtype=dtype)
+    return arr
+
+
+# --------------------------------------------------------------------------- forward
+def forward(params: Params, X: np.ndarray) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """Forward pass of the sigmoid MLP (every layer sigmoid, the output included).
+
+    Implements notebook 01, equations (1)-(6): ``u1 = X W1``, ``u2 = u1 + b1``,
+    ``u3 = sigma(u2)``, ``u4 = u3 W2``, ``u5 = u4 + b2``, ``y_hat = sigma(u5)``.
+
+    Parameters
+    ----------
+    params : dict
+        ``W1`` ``(n_in, n_h)``, ``b1`` ``(n_h,)``, ... as made by :func:`init_params`.
+    X : ndarray, shape (n_samples, n_in)
+
+    Returns
+    -------
+    y_hat : ndarray, shape (n_samples, n_out)
+    cache : dict
+        ``X`` and the intermediate values ``u1``, ``u2``, ... (``u1``-``u5`` for one
+        hidden layer), each ``(n_samples, width of that layer)``, plus ``y_hat``.
+    """
+    n_layers(params)
+    return _forward(params, check_X(params, X))
+
+
+def _forward(params: Params, X: np.ndarray, buf: dict | None = None):
+    L = sum(1 for k in params if k.startswith("W"))
+    cache = {"X": X}
+    a = X
+    for layer in range(1, L + 1):
+        W, b = params[f"W{layer}"], params[f"b{layer}"]
+        k = 3 * (layer - 1)  # layer 1 writes u1..u3, layer 2 writes u4..u6, ...
+        shape = (a.shape[0], W.shape[1])
+        cache[f"u{k + 1}"] = np.matmul(a, W, out=_out(buf, f"u{k + 1}", shape, W.dtype))
+        cache[f"u{k + 2}"] = np.add(cache[f"u{k + 1}"], b, out=_out(buf, f"u{k + 2}", shape, W.dtype))
+        cache[f"u{k + 3}"] = a = sigmoid(cache[f"u{k + 2}"], out=_out(buf, f"u{k + 3}", shape, W.dtype))
+    cache["y_hat"] = cache.pop(f"u{3 * L}")  # the last sigma output is called y_hat
+    return cache["y_hat"], cache
+
+
+# --------------------------------------------------------------------------- losses
+def loss(y_hat: np.ndarray, Y: np.ndarray, kind: str = "mse") -> float:
+    """Mean loss over the samples (notebook 01, "The loss").
+
+    * ``"mse"``: ``(1 / 2n) sum_i sum_k (y_hat_ik - Y_ik)^2``
+    * ``"cross_entropy"``: ``-(1 / n) sum_i sum_k [Y ln y_hat + (1 - Y) ln(1 - y_hat)]``
+
+    Cross-entropy clips ``y_hat`` to ``[tiny, 1 - eps]`` of its dtype so that a saturated
+    output gives a large finite loss instead of ``inf`` and a warning.
+
+    Parameters
+    ----------
+    y_hat : ndarray, shape (n_samples, n_out), values in [0, 1]
+    Y : ndarray, shape (n_samples, n_out), one-hot (or any targets in [0, 1])
+    kind : {"mse", "cross_entropy"}
+
+    Returns
+    -------
+    float
+    """
+    _check_loss(kind)
+    y_hat = np.asarray(y_hat)
+    if y_hat.ndim != 2:
+        raise ValueError(f"y_hat must be 2-D (n_samples, n_out), got shape {y_hat.shape}")
+    Y = check_Y(y_hat, Y, y_hat.shape[1])
+    return _loss(y_hat, Y, kind)
+
+
+def _loss(y_hat: np.ndarray, Y: np.ndarray, kind: str) -> float:
+    n = y_hat.shape[0]
+    if kind == "mse":
+        diff = y_hat - Y
+        return float(np.vdot(diff, diff)) / (2 * n)
+    info = np.finfo(y_hat.dtype)
+    p = np.clip(y_hat, info.tiny, 1.0 - info.epsneg)
+    # Y ln p + (1 - Y) ln(1 - p), written to touch each array once
+    log_p, log_q = np.log(p), np.log1p(-p)
+    return -float(np.vdot(Y, log_p - log_q) + log_q.sum()) / n
+
+
+# --------------------------------------------------------------------------- backward
+def backward(params: Params, cache: dict[str, np.ndarray], Y: np.ndarray,
+             loss: str = "mse") -> Params:
+    """Exact gradient of the mean loss with respect to every parameter.
+
+    Implements notebook 01, "Matrix form for a minibatch", for one hidden layer::
+
+        d_u5 = (y_hat - Y) * y_hat (1 - y_hat) / n     (mse)
+        d_u5 = (y_hat - Y) / n                         (cross_entropy)
+        d_b2 = sum_rows d_u5         d_W2 = u3.T @ d_u5
+        d_u3 = d_u5 @ W2.T           d_u2 = d_u3 * u3 (1 - u3)
+        d_b1 = sum_rows d_u2         d_W1 = X.T @ d_u2
+
+    and the same pattern once more per extra layer.
+
+    Parameters
+    ----------
+    params : dict, as for :func:`forward`
+    cache : dict, as returned by :func:`forward` on the same ``params``
+    Y : ndarray, shape (n_samples, n_out)
+    loss : {"mse", "cross_entropy"}
+
+    Returns
+    -------
+    grads : dict, same keys and shapes as ``params``
+    """
+    _check_loss(loss)
+    L = n_layers(params)
+    for key in ["X", "y_hat"] + [f"u{i}" for i in range(1, 3 * L)]:
+        if key not in cache:
+            raise ValueError(f"cache is missing {key!r}; pass the cache returned by forward()")
+    Y = check_Y(cache["y_hat"], Y, cache["y_hat"].shape[1])
+    return _backward(params, cache, Y, loss)
+
+
+def _backward(params: Params, cache: dict, Y: np.ndarray, loss: str,
+              buf: dict | None = None, scale: float = 1.0) -> Params:
+    # ``scale`` multiplies every gradient: train() passes the learning rate so that the
+    # step needs no extra pass over the weights.
+    L = sum(1 for k in params if k.startswith("W"))
+    y_hat = cache["y_hat"]
+    dt = y_hat.dtype
+    c = scale / y_hat.shape[0]
+    d_u = np.subtract(y_hat, Y, out=_out(buf, "d_out", y_hat.shape, dt))  # dL/d(last pre-act)
+    if loss == "mse":
+        d_u *= y_hat
+        d_u *= 1.0 - y_hat
+    d_u *= c
+    grads: Params = {}
+    for layer in range(L, 0, -1):
+        W = params[f"W{layer}"]
+        a_prev = cache["X"] if layer == 1 else cache[f"u{3 * (layer - 1)}"]
+        grads[f"b{layer}"] = np.sum(d_u, axis=0, out=_out(buf, f"d_b{layer}", W.shape[1:], dt))
+        grads[f"W{layer}"] = np.matmul(a_prev.T, d_u, out=_out(buf, f"d_W{layer}", W.shape, dt))
+        if layer > 1:
+            shape = a_prev.shape
+            d_a = np.matmul(d_u, W.T, out=_out(buf, f"d_u{3 * (layer - 1)}", shape, dt))
+            d_a *= a_prev  # sigma'(u) = sigma(u) (1 - sigma(u)), and a_prev = sigma(u)
+            d_u = np.multiply(d_a, np.subtract(1.0, a_prev, out=_out(buf, "one_minus", shape, dt)),
+                              out=d_a)
+    return {k: grads[k] for k in params}
+
+
+# --------------------------------------------------------------------------- checks
+def numerical_gradient(f, x: np.ndarray, index: np.ndarray | None = None,
+                       eps: float = 1e-6) -> np.ndarray:
+    """Central differences ``(f(x + eps) - f(x - eps)) / (2 eps)`` entry by entry.
+
+    ``x`` is perturbed in place and restored. ``index`` (flat indices) limits the check
+    to some entries; the others are left as NaN.
+
+    Parameters
+    ----------
+    f : callable () -> float
+        The loss, reading ``x`` from its closure.
+    x : ndarray, any shape, float64 recommended
+    index : ndarray of int, optional
+    eps : float
+
+    Returns
+    -------
+    ndarray, shape of ``x``
+    """
+    grad = np.full(x.shape, np.nan)
+    flat = x.reshape(-1)
+    for i in range(flat.size) if index is None else index:
+        old = flat[i]
+        flat[i] = old + eps
+        f_plus = f()
+        flat[i] = old - eps
+        f_minus = f()
+        flat[i] = old
+        grad.flat[i] = (f_plus - f_minus) / (2 * eps)
+    return grad
+
+
+def relative_error(a: np.ndarray, b: np.ndarray) -> float:
+    """``||a - b|| / (||a|| + ||b||)``, 0 when both are 0."""
+    denom = np.linalg.norm(a) + np.linalg.norm(b)
+    return 0.0 if denom == 0 else float(np.linalg.norm(a - b) / denom)
+
+
+def gradient_check(params: Params, X: np.ndarray, Y: np.ndarray, loss: str = "mse", *,
+                   keys: Sequence[str] | None = None, n_entries: int | None = None,
+                   rng: np.random.Generator | None = None, eps: float = 1e-6) -> dict[str, float]:
+    """Compare :func:`backward` with central differences, parameter by parameter.
+
+    Parameters
+    ----------
+    params : dict; float64 gives errors near 1e-9, float32 only near 1e-3
+    X : ndarray, shape (n_samples, n_in)
+    Y : ndarray, shape (n_samples, n_out)
+    loss : {"mse", "cross_entropy"}
+    keys : parameter names to check, default all
+    n_entries : check only this many random entries per parameter (needs ``rng``)
+    rng : numpy.random.Generator
+    eps : float
+
+    Returns
+    -------
+    dict
+        ``{key: relative error}`` over the checked entries.
+    """
+    _check_loss(loss)
+    n_layers(params)
+    X = check_X(params, X)
+    Y = check_Y(X, Y, params[f"W{n_layers(params)}"].shape[1])
+    keys = list(params) if keys is None else list(keys)
+    for key in keys:
+        if key not in params:
+            raise ValueError(f"keys names {key!r}, which is not in params {sorted(params)}")
+    if n_entries is not None and rng is None:
+        raise ValueError("n_entries needs rng to choose the entries")
+    work = {k: v.copy() for k, v in params.items()}  # perturbed in place; caller's untouched
+    grads = _backward(work, _forward(work, X)[1], Y, loss)
+    errors = {}
+    for key in keys:
+        size = work[key].size
+        index = None if n_entries is None or n_entries >= size else rng.choice(
+            size, n_entries, replace=False)
+        num = numerical_gradient(lambda: _loss(_forward(work, X)[0], Y, loss), work[key], index, eps)
+        mask = ~np.isnan(num)
+        errors[key] = relative_error(grads[key][mask], num[mask])
+    return errors
+
+
+# --------------------------------------------------------------------------- predictions
+def check_labels(y: np.ndarray, n_rows: int, n_classes: int) -> np.ndarray:
+    """Return ``y`` as int labels after checking shape and range."""
+    y = np.asarray(y)
+    if y.ndim != 1 or y.shape[0] != n_rows:
+        raise ValueError(f"y must have shape ({n_rows},) to match X, got {y.shape}")
+    if not np.issubdtype(y.dtype, np.integer):
+        if not np.all(np.mod(y, 1) == 0):
+            raise ValueError("y must hold integer class labels")
+        y = y.astype(np.int64)
+    if y.size and (y.min() < 0 or y.max() >= n_classes):
+        raise ValueError(f"labels must lie in 0..{n_classes - 1}, got {y.min()}..{y.max()}")
+    return y
+
+
+def output(params: Params, X: np.ndarray, buf: dict | None = None) -> np.ndarray:
+    """``y_hat`` only, for evaluating a whole split: no cache kept, activations in place.
+
+    Parameters
+    ----------
+    params : dict
+    X : ndarray, shape (n_samples, n_in), already checked
+    buf : dict, optional, reusable scratch arrays
+
+    Returns
+    -------
+    y_hat : ndarray, shape (n_samples, n_out)
+    """
+    a = X
+    L = sum(1 for k in params if k.startswith("W"))
+    for layer in range(1, L + 1):
+        W = params[f"W{layer}"]
+        u = np.matmul(a, W, out=_out(buf, f"eval{layer}", (a.shape[0], W.shape[1]), W.dtype))
+        u += params[f"b{layer}"]
+        a = sigmoid(u, out=u)
+    return a
+
+
+def predict(params: Params, X: np.ndarray) -> np.ndarray:
+    """Predicted class (index of the largest output) for every row of ``X``.
+
+    Parameters
+    ----------
+    params : dict
+    X : ndarray, shape (n_samples, n_in)
+
+    Returns
+    -------
+    ndarray of int, shape (n_samples,)
+    """
+    n_layers(params)
+    return output(params, check_X(params, X)).argmax(axis=1)
+
+
+def accuracy(params: Params, X: np.ndarray, y: np.ndarray) -> float:
+    """Fraction of rows of ``X`` whose predicted class equals ``y``.
+
+    Parameters
+    ----------
+    params : dict
+    X : ndarray, shape (n_samples, n_in)
+    y : ndarray of int, shape (n_samples,), labels 0..n_out-1
+
+    Returns
+    -------
+    float in [0, 1]
+    """
+    L = n_layers(params)
+    X = check_X(params, X)
+    y = check_labels(y, X.shape[0], params[f"W{L}"].shape[1])
+    return float(np.mean(output(params, X).argmax(axis=1) == y))

@@ -1,0 +1,165 @@
+"""Minibatch stochastic gradient descent (notebook 02, "Training")."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+from tqdm import tqdm
+
+from .nn import (
+    Params,
+    _backward,
+    _check_loss,
+    _forward,
+    _loss,
+    check_labels,
+    check_X,
+    check_Y,
+    n_layers,
+    output,
+)
+
+HISTORY_KEYS = ("train_loss", "train_acc", "val_loss", "val_acc")
+
+
+class TrainingDiverged(FloatingPointError):
+    """The loss became NaN or infinite; ``.epoch`` and ``.history`` say when and what came before."""
+
+    def __init__(self, message: str, epoch: int, history: dict[str, list[float]]):
+        super().__init__(message)
+        self.epoch = epoch
+        self.history = history
+
+
+def _check_number(name: str, value: Any, *, integer: bool, minimum: float, strict: bool) -> None:
+    kinds = (int, np.integer) if integer else (int, float, np.integer, np.floating)
+    if isinstance(value, bool) or not isinstance(value, kinds):
+        kind = "an int" if integer else "a number"
+        raise TypeError(f"{name} must be {kind}, got {value!r}")
+    if not math.isfinite(value) or value < minimum or (strict and value == minimum):
+        op = ">" if strict else ">="
+        raise ValueError(f"{name} must be a finite number {op} {minimum}, got {value!r}")
+
+
+def _check_split(params: Params, split: Any, name: str, dtype: np.dtype):
+    """Return ``(X, Y, y)`` of a split, checked and in the parameters' dtype."""
+    if not all(hasattr(split, a) for a in ("X", "y", "Y")):
+        raise TypeError(f"{name} must be a split with X, y and Y (e.g. load_mnist().train), "
+                        f"got {type(split).__name__}")
+    X = check_X(params, split.X, f"{name}.X").astype(dtype, copy=False)
+    n_out = params[f"W{n_layers(params)}"].shape[1]
+    Y = check_Y(X, split.Y, n_out).astype(dtype, copy=False)
+    y = check_labels(split.y, X.shape[0], n_out)
+    if X.shape[0] == 0:
+        raise ValueError(f"{name} has no samples")
+    return X, Y, y
+
+
+def evaluate(params: Params, X: np.ndarray, Y: np.ndarray, y: np.ndarray, loss: str,
+             buf: dict | None = None) -> tuple[float, float]:
+    """Mean loss and accuracy on a whole (already checked) split, in one pass.
+
+    Parameters
+    ----------
+    params : dict
+    X : ndarray, shape (n, n_in); Y : ndarray, shape (n, n_out); y : ndarray, shape (n,)
+    loss : {"mse", "cross_entropy"}
+    buf : dict, optional, reusable scratch arrays
+
+    Returns
+    -------
+    (loss, accuracy) : tuple of float
+    """
+    y_hat = output(params, X, buf)
+    return _loss(y_hat, Y, loss), float(np.mean(y_hat.argmax(axis=1) == y))
+
+
+def _epoch(params: Params, Xs: np.ndarray, Ys: np.ndarray, lr: float, batch_size: int,
+           loss: str, buf: dict) -> None:
+    """One pass of SGD over the (already shuffled) rows ``Xs``, updating ``params`` in place."""
+    n = Xs.shape[0]
+    for start in range(0, n, batch_size):
+        Xb, Yb = Xs[start:start + batch_size], Ys[start:start + batch_size]
+        _, cache = _forward(params, Xb, buf)
+        grads = _backward(params, cache, Yb, loss, buf, scale=lr)  # already times lr
+        for key, g in grads.items():
+            params[key] -= g
+
+
+def train(params: Params, train: Any, val: Any = None, *, lr: float, n_epochs: int,
+          batch_size: int = 10, loss: str = "mse", rng: np.random.Generator,
+          callback: Callable[[int, dict], Any] | None = None,
+          progress: bool = True) -> tuple[Params, dict[str, list[float]]]:
+    """Train with minibatch SGD, reshuffling the training set every epoch.
+
+    Each step runs :func:`backprop.forward` and :func:`backprop.backward` on one
+    minibatch (notebook 01, "Matrix form") and takes ``W <- W - lr * dL/dW``.
+
+    Parameters
+    ----------
+    params : dict, from :func:`backprop.init_params`; not modified (a copy is trained)
+    train, val : splits from :func:`backprop.load_mnist` (``X`` ``(n, 784)``, ``y``, ``Y``)
+    lr : float > 0
+    n_epochs : int >= 0
+    batch_size : int >= 1
+    loss : {"mse", "cross_entropy"}
+    rng : numpy.random.Generator, the only randomness (the shuffles)
+    callback : callable(epoch, history), optional
+        Called after every epoch (``epoch`` counts from 1); returning ``False`` stops.
+    progress : bool
+        Show a tqdm progress bar.
+
+    Returns
+    -------
+    params : dict, the trained copy
+    history : dict of per-epoch lists ``train_loss``, ``train_acc``, ``val_loss``,
+        ``val_acc`` (accuracies as fractions; the ``val_`` lists stay empty without ``val``)
+
+    Raises
+    ------
+    TrainingDiverged
+        When the training loss becomes NaN or infinite; the message names the epoch.
+    """
+    _check_number("lr", lr, integer=False, minimum=0, strict=True)
+    _check_number("n_epochs", n_epochs, integer=True, minimum=0, strict=False)
+    _check_number("batch_size", batch_size, integer=True, minimum=1, strict=False)
+    _check_loss(loss)
+    if not isinstance(rng, np.random.Generator):
+        raise TypeError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
+    n_layers(params)
+    params = {k: np.array(v, copy=True) for k, v in params.items()}
+    dtype = params["W1"].dtype
+    X, Y, y = _check_split(params, train, "train", dtype)
+    evals = [("train", X, Y, y)]
+    if val is not None:
+        evals.append(("val", *_check_split(params, val, "val", dtype)))
+    history: dict[str, list[float]] = {k: [] for k in HISTORY_KEYS}
+    Xs, Ys = np.empty_like(X), np.empty_like(Y)
+    buf: dict = {}
+    bar = tqdm(total=n_epochs, desc="training", unit="epoch", disable=not progress, leave=True)
+    try:
+        for epoch in range(1, n_epochs + 1):
+            perm = rng.permutation(X.shape[0])
+            np.take(X, perm, axis=0, out=Xs)
+            np.take(Y, perm, axis=0, out=Ys)
+            with np.errstate(over="ignore", invalid="ignore"):  # divergence is checked below
+                _epoch(params, Xs, Ys, lr, batch_size, loss, buf)
+                for name, *split in evals:
+                    split_loss, split_acc = evaluate(params, *split, loss, buf)
+                    history[f"{name}_loss"].append(split_loss)
+                    history[f"{name}_acc"].append(split_acc)
+            if not math.isfinite(history["train_loss"][-1]):
+                raise TrainingDiverged(
+                    f"training diverged in epoch {epoch}: the {loss} loss became "
+                    f"{history['train_loss'][-1]} with lr={lr!r}; try a smaller learning rate",
+                    epoch, history)
+            bar.update(1)
+            bar.set_postfix({k: f"{v[-1]:.3f}" for k, v in history.items() if v}, refresh=False)
+            if callback is not None and callback(epoch, history) is False:
+                break
+    finally:
+        bar.close()
+    return params, history
