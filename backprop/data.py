@@ -8,9 +8,10 @@ Christopher J. C. Burges, made available under CC BY-SA 3.0.
 
 from __future__ import annotations
 
+import functools
 import gzip
-import io
 import hashlib
+import io
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -100,7 +101,7 @@ def load_mnist(n_train: int = 3000, n_val: int = 10000, n_test: int = 10000, *,
 
 
 def _split(images: np.ndarray, labels: np.ndarray) -> Split:
-    X = images.reshape(len(images), -1).astype(np.float32)
+    X = images.reshape(len(images), images.shape[1] * images.shape[2]).astype(np.float32)
     X *= np.float32(1 / 255)
     y = labels.astype(np.int64)
     Y = np.zeros((len(y), 10), dtype=np.float32)
@@ -111,7 +112,7 @@ def _split(images: np.ndarray, labels: np.ndarray) -> Split:
 def read_raw(path: str | Path | None = None):
     """``((x_train, y_train), (x_test, y_test))`` as uint8 arrays, from any supported source."""
     if path is None:
-        return read_npz(MNIST_PATH, sha256=MNIST_SHA256)
+        return _read_shipped()
     path = Path(path).expanduser()
     if path.is_dir():
         return read_idx_folder(path)
@@ -121,8 +122,18 @@ def read_raw(path: str | Path | None = None):
                             f"({', '.join(IDX_FILES.values())}, optionally .gz) or an mnist.npz")
 
 
+@functools.lru_cache(maxsize=1)
+def _read_shipped():
+    # Verified and decompressed once per process; read-only so no caller can alter the cache.
+    raw = read_npz(MNIST_PATH, sha256=MNIST_SHA256)
+    for pair in raw:
+        for arr in pair:
+            arr.setflags(write=False)
+    return raw
+
+
 def read_npz(path: Path, sha256: str | None = None):
-    """Read a Keras-style ``mnist.npz`` (arrays ``x_train``, ``y_train``, ``x_test``, ``y_test``)."""
+    """Read a Keras-style ``mnist.npz``: arrays ``x_train``, ``y_train``, ``x_test``, ``y_test``."""
     if not path.is_file():
         raise FileNotFoundError(f"{path} is missing. {REBUILD_HINT}.")
     raw = path.read_bytes()

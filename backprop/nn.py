@@ -47,8 +47,8 @@ def sigmoid(z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     z = np.asarray(z)
     if not np.issubdtype(z.dtype, np.floating):
         z = z.astype(np.float64)
-    with np.errstate(over="ignore"):
-        s = np.negative(z, out=out)
+    with np.errstate(over="ignore", under="ignore"):
+        s = np.negative(z, out=np.empty_like(z) if out is None else out)
         np.exp(s, out=s)
     s += 1.0
     return np.reciprocal(s, out=s)
@@ -109,7 +109,7 @@ def init_params(
     if not isinstance(rng, np.random.Generator):
         raise TypeError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
     params: Params = {}
-    for layer, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:]), start=1):
+    for layer, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:], strict=True), start=1):
         scale = 1.0 / np.sqrt(n_in) if init == "normal_scaled" else 1.0
         params[f"W{layer}"] = (rng.standard_normal((n_in, n_out)) * scale).astype(dtype)
         params[f"b{layer}"] = np.zeros(n_out, dtype=dtype)
@@ -213,10 +213,11 @@ def _forward(params: Params, X: np.ndarray, buf: dict | None = None):
     for layer in range(1, L + 1):
         W, b = params[f"W{layer}"], params[f"b{layer}"]
         k = 3 * (layer - 1)  # layer 1 writes u1..u3, layer 2 writes u4..u6, ...
-        shape = (a.shape[0], W.shape[1])
-        cache[f"u{k + 1}"] = np.matmul(a, W, out=_out(buf, f"u{k + 1}", shape, W.dtype))
-        cache[f"u{k + 2}"] = np.add(cache[f"u{k + 1}"], b, out=_out(buf, f"u{k + 2}", shape, W.dtype))
-        cache[f"u{k + 3}"] = a = sigmoid(cache[f"u{k + 2}"], out=_out(buf, f"u{k + 3}", shape, W.dtype))
+        n1, n2, n3 = f"u{k + 1}", f"u{k + 2}", f"u{k + 3}"
+        o1, o2, o3 = (_out(buf, name, (a.shape[0], W.shape[1]), W.dtype) for name in (n1, n2, n3))
+        cache[n1] = np.matmul(a, W, out=o1)  # u1 = x w1
+        cache[n2] = np.add(cache[n1], b, out=o2)  # u2 = u1 + b1
+        cache[n3] = a = sigmoid(cache[n2], out=o3)  # u3 = sigma(u2)
     cache["y_hat"] = cache.pop(f"u{3 * L}")  # the last sigma output is called y_hat
     return cache["y_hat"], cache
 
@@ -401,7 +402,8 @@ def gradient_check(params: Params, X: np.ndarray, Y: np.ndarray, loss: str = "ms
         size = work[key].size
         index = None if n_entries is None or n_entries >= size else rng.choice(
             size, n_entries, replace=False)
-        num = numerical_gradient(lambda: _loss(_forward(work, X)[0], Y, loss), work[key], index, eps)
+        num = numerical_gradient(lambda: _loss(_forward(work, X)[0], Y, loss), work[key], index,
+                                 eps)
         mask = ~np.isnan(num)
         errors[key] = relative_error(grads[key][mask], num[mask])
     return errors

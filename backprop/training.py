@@ -26,7 +26,10 @@ HISTORY_KEYS = ("train_loss", "train_acc", "val_loss", "val_acc")
 
 
 class TrainingDiverged(FloatingPointError):
-    """The loss became NaN or infinite; ``.epoch`` and ``.history`` say when and what came before."""
+    """The loss became NaN or infinite.
+
+    ``.epoch`` says when, ``.history`` holds the epochs up to and including that one.
+    """
 
     def __init__(self, message: str, epoch: int, history: dict[str, list[float]]):
         super().__init__(message)
@@ -151,7 +154,8 @@ def train(params: Params, train: Any, val: Any = None, *, lr: float, n_epochs: i
                     split_loss, split_acc = evaluate(params, *split, loss, buf)
                     history[f"{name}_loss"].append(split_loss)
                     history[f"{name}_acc"].append(split_acc)
-            if not math.isfinite(history["train_loss"][-1]):
+            if not (math.isfinite(history["train_loss"][-1])
+                    and all(np.isfinite(v).all() for v in params.values())):
                 raise TrainingDiverged(
                     f"training diverged in epoch {epoch}: the {loss} loss became "
                     f"{history['train_loss'][-1]} with lr={lr!r}; try a smaller learning rate",
