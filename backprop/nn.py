@@ -9,9 +9,9 @@ hidden layer (rows are samples, so ``X`` is ``(n, 784)``)::
 A deeper net simply continues the pattern: layer ``l`` adds ``u(3l-2) = a @ Wl``,
 ``u(3l-1) = u(3l-2) + bl`` and ``u(3l) = sigma(u(3l-1))``; the last of these is ``y_hat``.
 
-The private ``_forward`` / ``_backward`` take an optional ``buf`` dict of preallocated
-output arrays so that :func:`backprop.train` can run the very same code without
-allocating in its inner loop; the public functions pass ``buf=None`` and allocate.
+The private ``_forward`` / ``_backward`` write into a workspace of preallocated arrays, so
+that :func:`backprop.train` runs the very same code as the public functions without
+allocating anything in its inner loop; the public functions build a fresh workspace.
 """
 
 from __future__ import annotations
@@ -31,8 +31,9 @@ def sigmoid(z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
 
     ``exp(-z)`` overflows to ``inf`` for very negative ``z``; ``1 / (1 + inf)`` is then
     exactly the right limit 0, so the overflow is harmless and is silenced rather than
-    avoided with a slower two-branch formula. Keeps the dtype of ``z`` (float32 stays
-    float32). Notebook 01, "The forward pass".
+    avoided with a slower two-branch formula (which would also lose the relative accuracy
+    this one keeps for tiny outputs). Keeps the dtype of ``z`` (float32 stays float32).
+    Notebook 01, "The forward pass".
 
     Parameters
     ----------
@@ -48,10 +49,15 @@ def sigmoid(z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     if not np.issubdtype(z.dtype, np.floating):
         z = z.astype(np.float64)
     with np.errstate(over="ignore", under="ignore"):
-        s = np.negative(z, out=np.empty_like(z) if out is None else out)
-        np.exp(s, out=s)
-    s += 1.0
-    return np.reciprocal(s, out=s)
+        return _sigmoid(z, np.empty_like(z) if out is None else out)
+
+
+def _sigmoid(z: np.ndarray, out: np.ndarray) -> np.ndarray:
+    # In place, four passes, no temporaries; callers silence the harmless overflow.
+    np.negative(z, out=out)
+    np.exp(out, out=out)
+    out += 1.0
+    return np.reciprocal(out, out=out)
 
 
 def sigmoid_prime(z: np.ndarray) -> np.ndarray:
@@ -171,15 +177,31 @@ def _check_loss(kind: str) -> None:
         raise ValueError(f"loss must be one of {LOSSES}, got {kind!r}")
 
 
-def _out(buf: dict | None, name: str, shape: tuple[int, ...], dtype: np.dtype):
-    """A reusable output array from ``buf`` (or None, so numpy allocates)."""
-    if buf is None:
-        return None
-    key = (name, shape)
-    arr = buf.get(key)
-    if arr is None:
-        arr = buf[key] = np.empty(shape, dtype=dtype)
-    return arr
+def _workspace(params: Params, n: int, *, forward: bool = True, backward: bool = True) -> dict:
+    """Every array that a forward and/or backward pass on ``n`` rows writes, allocated once.
+
+    ``train`` builds one per batch size and reuses it for every minibatch; the public
+    ``forward`` and ``backward`` build a fresh one per call, so what they return is the
+    caller's own. ``layers`` holds, per layer, the parameter names and the arrays that
+    layer writes, so that the loops below need no string formatting.
+    """
+    L = sum(1 for k in params if k.startswith("W"))
+    dt = params["W1"].dtype
+    ws: dict = {"cache": {}, "grads": {}, "layers": []}
+    for layer in range(1, L + 1):
+        width = params[f"W{layer}"].shape[1]
+        k = 3 * (layer - 1)  # layer 1 writes u1..u3, layer 2 writes u4..u6, ...
+        names = [f"u{k + 1}", f"u{k + 2}", "y_hat" if layer == L else f"u{k + 3}"]
+        lay = {"W": f"W{layer}", "b": f"b{layer}", "a_prev": "X" if layer == 1 else f"u{k}"}
+        if forward:
+            for role, name in zip(("u_lin", "u_pre", "u_act"), names, strict=True):
+                lay[role] = ws["cache"][name] = np.empty((n, width), dt)
+        if backward:
+            lay["d_pre"], lay["tmp"] = np.empty((n, width), dt), np.empty((n, width), dt)
+        ws["layers"].append(lay)
+    if backward:
+        ws["grads"] = {key: np.empty_like(value) for key, value in params.items()}
+    return ws
 
 
 # --------------------------------------------------------------------------- forward
@@ -203,23 +225,19 @@ def forward(params: Params, X: np.ndarray) -> tuple[np.ndarray, dict[str, np.nda
         hidden layer), each ``(n_samples, width of that layer)``, plus ``y_hat``.
     """
     n_layers(params)
-    return _forward(params, check_X(params, X))
+    X = check_X(params, X)
+    with np.errstate(over="ignore", under="ignore"):
+        return _forward(params, X, _workspace(params, X.shape[0], backward=False))
 
 
-def _forward(params: Params, X: np.ndarray, buf: dict | None = None):
-    L = sum(1 for k in params if k.startswith("W"))
-    cache = {"X": X}
-    a = X
-    for layer in range(1, L + 1):
-        W, b = params[f"W{layer}"], params[f"b{layer}"]
-        k = 3 * (layer - 1)  # layer 1 writes u1..u3, layer 2 writes u4..u6, ...
-        n1, n2, n3 = f"u{k + 1}", f"u{k + 2}", f"u{k + 3}"
-        o1, o2, o3 = (_out(buf, name, (a.shape[0], W.shape[1]), W.dtype) for name in (n1, n2, n3))
-        cache[n1] = np.matmul(a, W, out=o1)  # u1 = x w1
-        cache[n2] = np.add(cache[n1], b, out=o2)  # u2 = u1 + b1
-        cache[n3] = a = sigmoid(cache[n2], out=o3)  # u3 = sigma(u2)
-    cache["y_hat"] = cache.pop(f"u{3 * L}")  # the last sigma output is called y_hat
-    return cache["y_hat"], cache
+def _forward(params: Params, X: np.ndarray, ws: dict):
+    cache = ws["cache"]
+    cache["X"] = a = X
+    for lay in ws["layers"]:  # names in the comments are those of layer 1
+        np.matmul(a, params[lay["W"]], out=lay["u_lin"])  # u1 = x w1
+        np.add(lay["u_lin"], params[lay["b"]], out=lay["u_pre"])  # u2 = u1 + b1
+        a = _sigmoid(lay["u_pre"], lay["u_act"])  # u3 = sigma(u2)
+    return a, cache
 
 
 # --------------------------------------------------------------------------- losses
@@ -294,35 +312,31 @@ def backward(params: Params, cache: dict[str, np.ndarray], Y: np.ndarray,
         if key not in cache:
             raise ValueError(f"cache is missing {key!r}; pass the cache returned by forward()")
     Y = check_Y(cache["y_hat"], Y, cache["y_hat"].shape[1])
-    return _backward(params, cache, Y, loss)
+    ws = _workspace(params, Y.shape[0], forward=False)
+    return _backward(params, cache, Y.astype(cache["y_hat"].dtype, copy=False), loss, ws)
 
 
-def _backward(params: Params, cache: dict, Y: np.ndarray, loss: str,
-              buf: dict | None = None, scale: float = 1.0) -> Params:
+def _backward(params: Params, cache: dict, Y: np.ndarray, loss: str, ws: dict,
+              scale: float = 1.0) -> Params:
     # ``scale`` multiplies every gradient: train() passes the learning rate so that the
-    # step needs no extra pass over the weights.
-    L = sum(1 for k in params if k.startswith("W"))
-    y_hat = cache["y_hat"]
-    dt = y_hat.dtype
-    c = scale / y_hat.shape[0]
-    d_u = np.subtract(y_hat, Y, out=_out(buf, "d_out", y_hat.shape, dt))  # dL/d(last pre-act)
-    if loss == "mse":
-        d_u *= y_hat
-        d_u *= 1.0 - y_hat
-    d_u *= c
-    grads: Params = {}
-    for layer in range(L, 0, -1):
-        W = params[f"W{layer}"]
-        a_prev = cache["X"] if layer == 1 else cache[f"u{3 * (layer - 1)}"]
-        grads[f"b{layer}"] = np.sum(d_u, axis=0, out=_out(buf, f"d_b{layer}", W.shape[1:], dt))
-        grads[f"W{layer}"] = np.matmul(a_prev.T, d_u, out=_out(buf, f"d_W{layer}", W.shape, dt))
-        if layer > 1:
-            shape = a_prev.shape
-            d_a = np.matmul(d_u, W.T, out=_out(buf, f"d_u{3 * (layer - 1)}", shape, dt))
-            d_a *= a_prev  # sigma'(u) = sigma(u) (1 - sigma(u)), and a_prev = sigma(u)
-            d_u = np.multiply(d_a, np.subtract(1.0, a_prev, out=_out(buf, "one_minus", shape, dt)),
-                              out=d_a)
-    return {k: grads[k] for k in params}
+    # step needs no extra pass over the weights. Names in the comments are those of the
+    # one-hidden-layer net; the loop runs from the output layer down.
+    y_hat, grads = cache["y_hat"], ws["grads"]
+    top = ws["layers"][-1]
+    d = np.subtract(y_hat, Y, out=top["d_pre"])  # dL/dy_hat, times n
+    if loss == "mse":  # d_u5 = (y_hat - Y) sigma'(u5), sigma'(u5) = y_hat (1 - y_hat)
+        d *= y_hat
+        d *= np.subtract(1.0, y_hat, out=top["tmp"])
+    d *= scale / y_hat.shape[0]  # for cross-entropy d_u5 = (y_hat - Y) / n exactly
+    for lay, below in zip(ws["layers"][::-1], [*ws["layers"][-2::-1], None], strict=True):
+        a_prev = cache[lay["a_prev"]]
+        np.add.reduce(d, axis=0, out=grads[lay["b"]])  # d_b2 = sum over rows of d_u5
+        np.matmul(a_prev.T, d, out=grads[lay["W"]])  # d_W2 = u3.T d_u5
+        if below is not None:
+            d_a = np.matmul(d, params[lay["W"]].T, out=below["d_pre"])  # d_u3 = d_u5 W2.T
+            d_a *= a_prev  # d_u2 = d_u3 * u3 (1 - u3), since u3 = sigma(u2)
+            d = np.multiply(d_a, np.subtract(1.0, a_prev, out=below["tmp"]), out=d_a)
+    return grads
 
 
 # --------------------------------------------------------------------------- checks
@@ -396,14 +410,15 @@ def gradient_check(params: Params, X: np.ndarray, Y: np.ndarray, loss: str = "ms
     if n_entries is not None and rng is None:
         raise ValueError("n_entries needs rng to choose the entries")
     work = {k: v.copy() for k, v in params.items()}  # perturbed in place; caller's untouched
-    grads = _backward(work, _forward(work, X)[1], Y, loss)
+    ws = _workspace(work, X.shape[0])
+    grads = {k: g.copy() for k, g in _backward(work, _forward(work, X, ws)[1], Y, loss, ws).items()}
     errors = {}
     for key in keys:
         size = work[key].size
         index = None if n_entries is None or n_entries >= size else rng.choice(
             size, n_entries, replace=False)
-        num = numerical_gradient(lambda: _loss(_forward(work, X)[0], Y, loss), work[key], index,
-                                 eps)
+        num = numerical_gradient(lambda: _loss(_forward(work, X, ws)[0], Y, loss), work[key],
+                                 index, eps)
         mask = ~np.isnan(num)
         errors[key] = relative_error(grads[key][mask], num[mask])
     return errors
@@ -424,26 +439,35 @@ def check_labels(y: np.ndarray, n_rows: int, n_classes: int) -> np.ndarray:
     return y
 
 
-def output(params: Params, X: np.ndarray, buf: dict | None = None) -> np.ndarray:
+def output(params: Params, X: np.ndarray, scratch: dict | None = None) -> np.ndarray:
     """``y_hat`` only, for evaluating a whole split: no cache kept, activations in place.
 
     Parameters
     ----------
     params : dict
     X : ndarray, shape (n_samples, n_in), already checked
-    buf : dict, optional, reusable scratch arrays
+    scratch : dict, optional
+        Reused between calls (one array per layer and number of rows), so that evaluating
+        the same split every epoch allocates nothing.
 
     Returns
     -------
-    y_hat : ndarray, shape (n_samples, n_out)
+    y_hat : ndarray, shape (n_samples, n_out); lives in ``scratch`` when given
     """
     a = X
-    L = sum(1 for k in params if k.startswith("W"))
-    for layer in range(1, L + 1):
+    layer = 1
+    while f"W{layer}" in params:
         W = params[f"W{layer}"]
-        u = np.matmul(a, W, out=_out(buf, f"eval{layer}", (a.shape[0], W.shape[1]), W.dtype))
+        shape = (a.shape[0], W.shape[1])
+        u = None if scratch is None else scratch.get((layer, shape))
+        if u is None:
+            u = np.empty(shape, W.dtype)
+            if scratch is not None:
+                scratch[(layer, shape)] = u
+        np.matmul(a, W, out=u)
         u += params[f"b{layer}"]
-        a = sigmoid(u, out=u)
+        a = _sigmoid(u, u)
+        layer += 1
     return a
 
 
@@ -460,7 +484,9 @@ def predict(params: Params, X: np.ndarray) -> np.ndarray:
     ndarray of int, shape (n_samples,)
     """
     n_layers(params)
-    return output(params, check_X(params, X)).argmax(axis=1)
+    X = check_X(params, X)
+    with np.errstate(over="ignore", under="ignore"):
+        return output(params, X).argmax(axis=1)
 
 
 def accuracy(params: Params, X: np.ndarray, y: np.ndarray) -> float:
@@ -479,4 +505,5 @@ def accuracy(params: Params, X: np.ndarray, y: np.ndarray) -> float:
     L = n_layers(params)
     X = check_X(params, X)
     y = check_labels(y, X.shape[0], params[f"W{L}"].shape[1])
-    return float(np.mean(output(params, X).argmax(axis=1) == y))
+    with np.errstate(over="ignore", under="ignore"):
+        return float(np.mean(output(params, X).argmax(axis=1) == y))

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 from tqdm import tqdm
 
 from .nn import (
@@ -15,6 +17,7 @@ from .nn import (
     _check_loss,
     _forward,
     _loss,
+    _workspace,
     check_labels,
     check_X,
     check_Y,
@@ -61,33 +64,43 @@ def _check_split(params: Params, split: Any, name: str, dtype: np.dtype):
     return X, Y, y
 
 
+EVAL_BLOCK = 4096  # rows per product when evaluating: big enough for a fast GEMM, small
+# enough that the activations stay in cache for the elementwise passes that follow
+
+
 def evaluate(params: Params, X: np.ndarray, Y: np.ndarray, y: np.ndarray, loss: str,
-             buf: dict | None = None) -> tuple[float, float]:
-    """Mean loss and accuracy on a whole (already checked) split, in one pass.
+             scratch: dict | None = None) -> tuple[float, float]:
+    """Mean loss and accuracy on a whole (already checked) split.
 
     Parameters
     ----------
     params : dict
     X : ndarray, shape (n, n_in); Y : ndarray, shape (n, n_out); y : ndarray, shape (n,)
     loss : {"mse", "cross_entropy"}
-    buf : dict, optional, reusable scratch arrays
+    scratch : dict, optional, reusable arrays (see :func:`backprop.nn.output`)
 
     Returns
     -------
     (loss, accuracy) : tuple of float
     """
-    y_hat = output(params, X, buf)
-    return _loss(y_hat, Y, loss), float(np.mean(y_hat.argmax(axis=1) == y))
+    n = X.shape[0]
+    total_loss, correct = 0.0, 0
+    for start in range(0, n, EVAL_BLOCK):
+        stop = min(start + EVAL_BLOCK, n)
+        y_hat = output(params, X[start:stop], scratch)
+        total_loss += _loss(y_hat, Y[start:stop], loss) * (stop - start)
+        correct += int(np.count_nonzero(y_hat.argmax(axis=1) == y[start:stop]))
+    return total_loss / n, correct / n
 
 
 def _epoch(params: Params, Xs: np.ndarray, Ys: np.ndarray, lr: float, batch_size: int,
-           loss: str, buf: dict) -> None:
+           loss: str, workspaces: dict[int, dict]) -> None:
     """One pass of SGD over the (already shuffled) rows ``Xs``, updating ``params`` in place."""
-    n = Xs.shape[0]
-    for start in range(0, n, batch_size):
+    for start in range(0, Xs.shape[0], batch_size):
         Xb, Yb = Xs[start:start + batch_size], Ys[start:start + batch_size]
-        _, cache = _forward(params, Xb, buf)
-        grads = _backward(params, cache, Yb, loss, buf, scale=lr)  # already times lr
+        ws = workspaces[Xb.shape[0]]
+        _, cache = _forward(params, Xb, ws)
+        grads = _backward(params, cache, Yb, loss, ws, scale=lr)  # already times lr
         for key, g in grads.items():
             params[key] -= g
 
@@ -141,29 +154,51 @@ def train(params: Params, train: Any, val: Any = None, *, lr: float, n_epochs: i
         evals.append(("val", *_check_split(params, val, "val", dtype)))
     history: dict[str, list[float]] = {k: [] for k in HISTORY_KEYS}
     Xs, Ys = np.empty_like(X), np.empty_like(Y)
-    buf: dict = {}
+    sizes = {min(batch_size, X.shape[0]), X.shape[0] % batch_size} - {0}
+    workspaces = {n: _workspace(params, n) for n in sizes}
     bar = tqdm(total=n_epochs, desc="training", unit="epoch", disable=not progress, leave=True)
-    try:
+    # Minibatch products are too small for BLAS to use a second core, so the epoch-end
+    # evaluation (a snapshot of the weights, one BLAS thread) runs on that core while the
+    # next epoch trains. The bookkeeping, callback included, lags one epoch behind.
+    with ThreadPoolExecutor(1) as pool, threadpool_limits(limits=1, user_api="blas"), bar:
+        pending = None
         for epoch in range(1, n_epochs + 1):
             perm = rng.permutation(X.shape[0])
-            np.take(X, perm, axis=0, out=Xs)
-            np.take(Y, perm, axis=0, out=Ys)
-            with np.errstate(over="ignore", invalid="ignore"):  # divergence is checked below
-                _epoch(params, Xs, Ys, lr, batch_size, loss, buf)
-                for name, *split in evals:
-                    split_loss, split_acc = evaluate(params, *split, loss, buf)
-                    history[f"{name}_loss"].append(split_loss)
-                    history[f"{name}_acc"].append(split_acc)
-            if not (math.isfinite(history["train_loss"][-1])
-                    and all(np.isfinite(v).all() for v in params.values())):
-                raise TrainingDiverged(
-                    f"training diverged in epoch {epoch}: the {loss} loss became "
-                    f"{history['train_loss'][-1]} with lr={lr!r}; try a smaller learning rate",
-                    epoch, history)
-            bar.update(1)
-            bar.set_postfix({k: f"{v[-1]:.3f}" for k, v in history.items() if v}, refresh=False)
-            if callback is not None and callback(epoch, history) is False:
-                break
-    finally:
-        bar.close()
+            np.take(X, perm, axis=0, out=Xs, mode="clip")  # "clip": no hidden temporary copy
+            np.take(Y, perm, axis=0, out=Ys, mode="clip")
+            with np.errstate(over="ignore", invalid="ignore"):  # divergence is checked later
+                _epoch(params, Xs, Ys, lr, batch_size, loss, workspaces)
+            snapshot = {k: v.copy() for k, v in params.items()}
+            future = pool.submit(_evaluate_splits, snapshot, evals, loss, {})
+            if pending is not None and not _record(*pending, history, bar, callback, lr, loss):
+                return pending[1], history
+            pending = (epoch, snapshot, future)
+        if pending is not None:
+            _record(*pending, history, bar, callback, lr, loss)
+            params = pending[1]
     return params, history
+
+
+def _evaluate_splits(params: Params, evals: list, loss: str, scratch: dict) -> dict[str, float]:
+    with np.errstate(over="ignore", invalid="ignore", under="ignore"):
+        results = {}
+        for name, *split in evals:
+            results[f"{name}_loss"], results[f"{name}_acc"] = evaluate(params, *split, loss,
+                                                                       scratch)
+    return results
+
+
+def _record(epoch: int, params: Params, future, history: dict, bar, callback, lr: float,
+            loss: str) -> bool:
+    """Add one epoch's evaluation to ``history``; False when the callback asks to stop."""
+    for key, value in future.result().items():
+        history[key].append(value)
+    if not (math.isfinite(history["train_loss"][-1])
+            and all(np.isfinite(v).all() for v in params.values())):
+        raise TrainingDiverged(
+            f"training diverged in epoch {epoch}: the {loss} loss became "
+            f"{history['train_loss'][-1]} with lr={lr!r}; try a smaller learning rate",
+            epoch, history)
+    bar.update(1)
+    bar.set_postfix({k: f"{v[-1]:.3f}" for k, v in history.items() if v}, refresh=False)
+    return callback is None or callback(epoch, history) is not False

@@ -91,3 +91,22 @@ def test_divergence_stops_with_a_clear_message():
         bp.train(params, small.train, lr=1e30, n_epochs=5, loss="cross_entropy",
                  rng=np.random.default_rng(1), progress=False)
     assert info.value.epoch == 1 and len(info.value.history["train_loss"]) == 1
+
+
+def test_history_is_the_evaluation_of_the_returned_params(mnist):
+    """Evaluation runs on a snapshot in a second thread; it must be that epoch's weights."""
+    small = bp.load_mnist(300, 200, 0)
+    params = bp.init_params([784, 20, 10], np.random.default_rng(0))
+    seen = {}
+
+    def keep(epoch, history):
+        seen[epoch] = history["val_acc"][-1]
+        return epoch < 2
+
+    trained, history = bp.train(params, small.train, small.val, lr=0.5, n_epochs=4,
+                                rng=np.random.default_rng(0), callback=keep, progress=False)
+    assert len(history["val_acc"]) == 2 and seen == {1: history["val_acc"][0],
+                                                     2: history["val_acc"][1]}
+    assert bp.accuracy(trained, small.val.X, small.val.y) == history["val_acc"][-1]
+    y_hat, _ = bp.forward(trained, small.train.X)
+    assert bp.loss(y_hat, small.train.Y) == pytest.approx(history["train_loss"][-1], rel=1e-5)
