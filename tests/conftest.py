@@ -1,7 +1,11 @@
+import gzip
+import struct
+
 import numpy as np
 import pytest
 
 import backprop as bp
+from backprop import data as bpdata
 
 
 @pytest.fixture(scope="session")
@@ -13,3 +17,22 @@ def mnist():
 @pytest.fixture
 def rng():
     return np.random.default_rng(12345)
+
+
+def write_idx(path, array):
+    """Write ``array`` as a gzipped IDX file of unsigned bytes (the MNIST format)."""
+    header = struct.pack(">BBBB", 0, 0, 0x08, array.ndim) + b"".join(
+        struct.pack(">I", d) for d in array.shape)
+    with gzip.open(path, "wb", compresslevel=1) as fh:
+        fh.write(header + array.astype(np.uint8).tobytes())
+
+
+@pytest.fixture(scope="session")
+def idx_folder(tmp_path_factory):
+    """The shipped MNIST written out as the four standard IDX .gz files."""
+    folder = tmp_path_factory.mktemp("idx")
+    (x_train, y_train), (x_test, y_test) = bpdata.read_raw()
+    for stem, array in zip(bpdata.IDX_FILES.values(), (x_train, y_train, x_test, y_test),
+                           strict=True):
+        write_idx(folder / f"{stem}.gz", array)
+    return folder

@@ -2,7 +2,6 @@
 
 import gzip
 import shutil
-import struct
 
 import numpy as np
 import pytest
@@ -92,31 +91,21 @@ def test_wrong_path_says_what_is_expected(tmp_path):
         bp.load_mnist(path=tmp_path)  # an empty folder
 
 
-def _write_idx(path, array):
-    header = struct.pack(">BBBB", 0, 0, 0x08, array.ndim) + b"".join(
-        struct.pack(">I", d) for d in array.shape)
-    with gzip.open(path, "wb", compresslevel=1) as fh:
-        fh.write(header + array.astype(np.uint8).tobytes())
-
-
-def test_idx_folder_and_keras_npz_load_the_same_way(tmp_path):
+def test_idx_folder_and_keras_npz_load_the_same_way(tmp_path, idx_folder):
     (x_train, y_train), (x_test, y_test) = bpdata.read_raw()
-    for key, array in zip(bpdata.IDX_FILES, (x_train, y_train, x_test, y_test), strict=True):
-        _write_idx(tmp_path / f"{bpdata.IDX_FILES[key]}.gz", array)
     np.savez(tmp_path / "keras.npz", x_train=x_train, y_train=y_train, x_test=x_test,
              y_test=y_test)
     ref = bp.load_mnist(200, 100, 50)
-    for source in (tmp_path, tmp_path / "keras.npz"):
+    for source in (idx_folder, tmp_path / "keras.npz"):
         got = bp.load_mnist(200, 100, 50, path=source)
         for a, b in ((ref.train, got.train), (ref.val, got.val), (ref.test, got.test)):
             np.testing.assert_array_equal(a.X, b.X)
             np.testing.assert_array_equal(a.y, b.y)
 
 
-def test_truncated_idx_file_is_refused(tmp_path):
-    (x_train, y_train), (x_test, y_test) = bpdata.read_raw()
-    for key, array in zip(bpdata.IDX_FILES, (x_train, y_train, x_test, y_test), strict=True):
-        _write_idx(tmp_path / f"{bpdata.IDX_FILES[key]}.gz", array[:60000])
+def test_truncated_idx_file_is_refused(tmp_path, idx_folder):
+    for src in idx_folder.iterdir():
+        shutil.copy(src, tmp_path / src.name)
     path = tmp_path / "t10k-images-idx3-ubyte.gz"
     with gzip.open(path, "rb") as fh:
         raw = fh.read()
