@@ -17,6 +17,7 @@ from .nn import (
     sigmoid,
     sigmoid_prime,
 )
+from .sweeps import summarize, sweep
 from .training import TrainingDiverged, evaluate, train
 
 __all__ = [
@@ -36,6 +37,8 @@ __all__ = [
     "relative_error",
     "sigmoid",
     "sigmoid_prime",
+    "summarize",
+    "sweep",
     "train",
 ]
 __version__ = "0.1.0"

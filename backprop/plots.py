@@ -1,0 +1,227 @@
+"""Figures for the notebooks. Every function returns ``fig, ax`` and needs no widgets."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+TRAIN_COLOR, VAL_COLOR = "tab:blue", "tab:orange"
+
+
+def _axes(ax=None, figsize=(6, 4)):
+    if ax is None:
+        fig, ax = plt.subplots(figsize=figsize, layout="constrained")
+    return ax.figure, ax
+
+
+def learning_curves(history: Mapping[str, Sequence[float]], *, axes=None, title: str = "",
+                    label: str = "", alpha: float = 1.0, percent: bool = True):
+    """Loss (left) and accuracy (right) per epoch, training and validation.
+
+    Parameters
+    ----------
+    history : dict from :func:`backprop.train`
+    axes : pair of matplotlib Axes to draw into (e.g. to overlay several runs)
+    title, label : str; ``label`` is prefixed to the legend entries
+    alpha : float, for faded earlier runs
+    percent : bool, accuracy in percent
+
+    Returns
+    -------
+    fig, (ax_loss, ax_acc)
+    """
+    if axes is None:
+        fig, axes = plt.subplots(1, 2, figsize=(10, 3.8), layout="constrained")
+    ax_loss, ax_acc = axes
+    scale = 100 if percent else 1
+    for split, color in (("train", TRAIN_COLOR), ("val", VAL_COLOR)):
+        losses, accs = history.get(f"{split}_loss", []), history.get(f"{split}_acc", [])
+        if not losses:
+            continue
+        epochs = np.arange(1, len(losses) + 1)
+        name = f"{label}{'training' if split == 'train' else 'validation'}"
+        ax_loss.plot(epochs, losses, color=color, alpha=alpha, label=name)
+        ax_acc.plot(epochs, np.asarray(accs) * scale, color=color, alpha=alpha, label=name)
+    ax_loss.set(xlabel="epoch", ylabel="loss", title=f"{title} loss".strip())
+    ax_acc.set(xlabel="epoch", ylabel="accuracy (%)" if percent else "accuracy",
+               title=f"{title} accuracy".strip())
+    for ax in axes:
+        ax.grid(alpha=0.3)
+        if ax.get_legend_handles_labels()[0]:
+            ax.legend(loc="best", fontsize="small")
+    return axes[0].figure, axes
+
+
+def sweep_plot(summary, x: str, *, report: Mapping[str, Sequence[float]] | None = None,
+               logx: bool = False, ax=None, title: str = ""):
+    """Mean +- std of training and validation accuracy against one hyperparameter.
+
+    Parameters
+    ----------
+    summary : DataFrame from :func:`backprop.sweeps.summarize` (index = ``x``)
+    x : str, axis label
+    report : optional ``{"train": [...], "val": [...]}`` in percent, drawn as crosses
+    logx : bool
+    ax : matplotlib Axes
+
+    Returns
+    -------
+    fig, ax
+    """
+    fig, ax = _axes(ax)
+    xs = np.asarray(summary.index, dtype=float)
+    for split, color in (("train", TRAIN_COLOR), ("val", VAL_COLOR)):
+        mean = 100 * summary[(f"{split}_acc", "mean")].to_numpy()
+        std = 100 * summary[(f"{split}_acc", "std")].fillna(0).to_numpy()
+        name = "training" if split == "train" else "validation"
+        ax.errorbar(xs, mean, yerr=std, color=color, marker="o", capsize=3, label=f"ours, {name}")
+        if report is not None and split in report:
+            ax.plot(xs, report[split], color=color, marker="x", linestyle="--",
+                    label=f"report, {name}")
+    if logx:
+        ax.set_xscale("log")
+    ax.set(xlabel=x, ylabel="accuracy (%)", title=title)
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize="small")
+    return fig, ax
+
+
+def digit_grid(X: np.ndarray, y: np.ndarray, *, per_class: int = 8, titles=None, ax=None):
+    """The first ``per_class`` images of each digit, one row per class.
+
+    Parameters
+    ----------
+    X : ndarray, shape (n, 784)
+    y : ndarray, shape (n,)
+    per_class : int
+    ax : matplotlib Axes
+
+    Returns
+    -------
+    fig, ax
+    """
+    fig, ax = _axes(ax, figsize=(per_class * 0.6 + 0.8, 6.6))
+    rows = []
+    for digit in range(10):
+        idx = np.flatnonzero(y == digit)[:per_class]
+        tiles = [X[i].reshape(28, 28) for i in idx] + [np.zeros((28, 28))] * (per_class - len(idx))
+        rows.append(np.hstack(tiles))
+    ax.imshow(np.vstack(rows), cmap="gray_r", interpolation="nearest")
+    ax.set_yticks(np.arange(10) * 28 + 14, [str(d) for d in range(10)])
+    ax.set_xticks([])
+    ax.set_ylabel("class")
+    return fig, ax
+
+
+def image_grid(images: np.ndarray, *, ncols: int = 10, titles: Sequence[str] | None = None,
+               cmap: str = "gray_r", symmetric: bool = False, figsize=None):
+    """Small images (e.g. hidden units' weights or misclassified digits) in a grid.
+
+    Parameters
+    ----------
+    images : ndarray, shape (n, 784) or (n, 28, 28)
+    ncols : int
+    titles : one short string per image
+    cmap : str
+    symmetric : bool, centre the colour scale on 0 (for weights)
+
+    Returns
+    -------
+    fig, axes (2-D array of Axes)
+    """
+    images = np.asarray(images).reshape(len(images), 28, 28)
+    nrows = int(np.ceil(len(images) / ncols))
+    fig, axes = plt.subplots(nrows, ncols, figsize=figsize or (ncols * 1.0, nrows * 1.15),
+                             squeeze=False, layout="constrained")
+    for i, ax in enumerate(axes.flat):
+        ax.set_axis_off()
+        if i >= len(images):
+            continue
+        lim = np.abs(images[i]).max() if symmetric else None
+        ax.imshow(images[i], cmap=cmap, vmin=-lim if symmetric else None,
+                  vmax=lim if symmetric else None, interpolation="nearest")
+        if titles is not None:
+            ax.set_title(titles[i], fontsize="small")
+    return fig, axes
+
+
+def confusion_matrix(y_true: np.ndarray, y_pred: np.ndarray, n_classes: int = 10) -> np.ndarray:
+    """Counts ``C[i, j]`` of samples of class ``i`` predicted as ``j``."""
+    C = np.zeros((n_classes, n_classes), dtype=np.int64)
+    np.add.at(C, (np.asarray(y_true), np.asarray(y_pred)), 1)
+    return C
+
+
+def confusion_plot(y_true: np.ndarray, y_pred: np.ndarray, *, ax=None, title: str = ""):
+    """The confusion matrix as a heat map with the counts written in.
+
+    Returns
+    -------
+    fig, ax
+    """
+    C = confusion_matrix(y_true, y_pred)
+    fig, ax = _axes(ax, figsize=(6, 5.4))
+    off = C.astype(float)
+    np.fill_diagonal(off, np.nan)  # colour the mistakes; the diagonal would swamp the scale
+    im = ax.imshow(off, cmap="Reds")
+    for i in range(C.shape[0]):
+        for j in range(C.shape[1]):
+            ax.text(j, i, str(C[i, j]), ha="center", va="center", fontsize=7,
+                    fontweight="bold" if i == j else "normal")
+    ax.set(xticks=range(10), yticks=range(10), xlabel="predicted", ylabel="true", title=title)
+    fig.colorbar(im, ax=ax, label="misclassified count")
+    return fig, ax
+
+
+def network_diagram(layer_sizes: Sequence[int] = (784, 110, 10), *, max_drawn: int = 12,
+                    ax=None, labels: Sequence[str] | None = None):
+    """The MLP drawn as columns of units joined by their weights (the report's Fig. 1).
+
+    Wide layers show ``max_drawn`` units with an ellipsis and their true size written.
+
+    Returns
+    -------
+    fig, ax
+    """
+    fig, ax = _axes(ax, figsize=(7, 4.5))
+    labels = labels or (["input x"] + [f"hidden {i}" for i in range(1, len(layer_sizes) - 1)]
+                        + ["output y_hat"])
+    columns = []
+    for col, n in enumerate(layer_sizes):
+        shown = min(n, max_drawn)
+        ys = np.linspace(-1, 1, shown) if shown > 1 else np.zeros(1)
+        columns.append((col, ys))
+        if n > max_drawn:
+            ax.text(col, 0, "⋮", ha="center", va="center", fontsize=16, zorder=4)
+        ax.text(col, 1.22, f"{labels[col]}\n{n} units", ha="center", va="bottom")
+    for (c0, y0), (c1, y1) in zip(columns[:-1], columns[1:], strict=True):
+        for a in y0:
+            for b in y1:
+                ax.plot([c0, c1], [a, b], color="0.75", linewidth=0.4, zorder=1)
+        ax.text((c0 + c1) / 2, -1.3, f"W{c1}, b{c1}", ha="center", va="top")
+    for col, ys in columns:
+        keep = np.abs(ys) > 0.12 if layer_sizes[col] > max_drawn else np.ones(len(ys), bool)
+        ax.scatter(np.full(keep.sum(), col), ys[keep], s=120, color="white", edgecolor="k",
+                   zorder=3)
+    ax.set(xlim=(-0.5, len(layer_sizes) - 0.5), ylim=(-1.5, 1.6))
+    ax.set_axis_off()
+    return fig, ax
+
+
+def results_table(rows: Mapping[str, Sequence], columns: Sequence[str], *, ax=None,
+                  title: str = ""):
+    """A table drawn as a figure (for slides); the notebooks also show it as a DataFrame.
+
+    Returns
+    -------
+    fig, ax
+    """
+    fig, ax = _axes(ax, figsize=(1.2 + 1.1 * len(columns), 0.5 + 0.35 * len(rows)))
+    ax.set_axis_off()
+    table = ax.table(cellText=[[str(v) for v in vals] for vals in rows.values()],
+                     rowLabels=list(rows), colLabels=list(columns), loc="center")
+    table.scale(1, 1.3)
+    ax.set_title(title)
+    return fig, ax

@@ -1,0 +1,207 @@
+"""Run many training configurations in parallel, cached on disk (notebook 03).
+
+A configuration is a dict; missing keys take the values in :data:`DEFAULTS`. Every
+finished run is written to ``cache_dir`` as one small JSON file named by the SHA-256 of
+its full configuration, the data it saw (the data file's hash and the split sizes) and
+the source code of the maths and the training loop, so an interrupted sweep resumes
+where it stopped, a rerun is instant, and a change to any of those runs afresh.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+import time
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from joblib import Parallel, delayed
+from tqdm import tqdm
+
+from . import data as _data
+from . import nn as _nn
+from . import training as _training
+
+DEFAULTS: dict[str, Any] = {
+    "hidden": 110,  # an int, or a list of ints for several hidden layers
+    "lr": 0.5,
+    "n_epochs": 100,
+    "batch_size": 10,
+    "loss": "mse",
+    "init": "normal_scaled",
+    "seed": 0,
+    "n_train": 3000,
+    "n_val": 10000,
+}
+METRICS = ("train_loss", "train_acc", "val_loss", "val_acc")
+
+
+def default_cache_dir() -> Path:
+    """``$BACKPROP_CACHE``, else ``~/.cache/backprop/sweeps``."""
+    env = os.environ.get("BACKPROP_CACHE")
+    return Path(env) if env else Path.home() / ".cache" / "backprop" / "sweeps"
+
+
+def full_config(config: Mapping[str, Any]) -> dict[str, Any]:
+    """``config`` completed with :data:`DEFAULTS`, after checking its keys."""
+    unknown = set(config) - set(DEFAULTS)
+    if unknown:
+        raise ValueError(f"unknown configuration keys {sorted(unknown)}; known: {list(DEFAULTS)}")
+    cfg = {**DEFAULTS, **config}
+    hidden = cfg["hidden"]
+    cfg["hidden"] = [int(h) for h in hidden] if isinstance(hidden, (list, tuple)) else int(hidden)
+    for key in ("n_epochs", "batch_size", "seed", "n_train", "n_val"):
+        cfg[key] = int(cfg[key])
+    cfg["lr"] = float(cfg["lr"])
+    return cfg
+
+
+def _code_fingerprint() -> str:
+    digest = hashlib.sha256()
+    for module in (_nn, _training):
+        digest.update(Path(module.__file__).read_bytes())
+    return digest.hexdigest()
+
+
+def run_key(config: Mapping[str, Any], data_path: str | None = None) -> str:
+    """The cache key of one run: its configuration, its data and the code that trains it."""
+    data_id = _data.MNIST_SHA256 if data_path is None else str(Path(data_path).resolve())
+    blob = json.dumps({"config": full_config(config), "data": data_id,
+                       "code": _code_fingerprint()}, sort_keys=True)
+    return hashlib.sha256(blob.encode()).hexdigest()[:32]
+
+
+def run_one(config: Mapping[str, Any], data_path: str | None = None) -> dict[str, Any]:
+    """Train one configuration from scratch and return its record (no parameters).
+
+    Parameters
+    ----------
+    config : dict, keys as in :data:`DEFAULTS`
+    data_path : optional ``path=`` for :func:`backprop.load_mnist`
+
+    Returns
+    -------
+    dict
+        The full configuration, the final ``train_loss`` ... ``val_acc``, ``best_val_acc``,
+        ``epochs`` run, ``diverged`` and ``seconds``, and ``history`` (per-epoch lists).
+    """
+    cfg = full_config(config)
+    data = _data.load_mnist(cfg["n_train"], cfg["n_val"], 0, path=data_path)
+    hidden = cfg["hidden"] if isinstance(cfg["hidden"], list) else [cfg["hidden"]]
+    rng = np.random.default_rng(cfg["seed"])
+    params = _nn.init_params([784, *hidden, 10], rng, init=cfg["init"])
+    start = time.perf_counter()
+    diverged = False
+    try:
+        _, history = _training.train(params, data.train, data.val if cfg["n_val"] else None,
+                                     lr=cfg["lr"], n_epochs=cfg["n_epochs"],
+                                     batch_size=cfg["batch_size"], loss=cfg["loss"], rng=rng,
+                                     progress=False)
+    except _training.TrainingDiverged as exc:
+        history, diverged = exc.history, True
+    record = dict(cfg)
+    for key in METRICS:
+        record[key] = history[key][-1] if history[key] else float("nan")
+    record["best_val_acc"] = max(history["val_acc"], default=float("nan"))
+    record.update(epochs=len(history["train_loss"]), diverged=diverged,
+                  seconds=time.perf_counter() - start, history=history)
+    return record
+
+
+def _write_atomic(path: Path, record: dict[str, Any]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w") as fh:
+            json.dump(record, fh)
+        os.replace(tmp, path)
+    except BaseException:
+        os.unlink(tmp)
+        raise
+
+
+def _read_cached(path: Path) -> dict[str, Any] | None:
+    try:
+        return json.loads(path.read_text())
+    except (OSError, ValueError):
+        return None  # missing or half-written by an older crash: run it again
+
+
+def _cached_run(config: dict, data_path: str | None, path: Path | None) -> dict[str, Any]:
+    record = run_one(config, data_path)
+    if path is not None:
+        _write_atomic(path, record)
+    return record
+
+
+def sweep(configs: Iterable[Mapping[str, Any]], *, n_jobs: int = -1,
+          cache_dir: str | Path | None = None, use_cache: bool = True, backend: str | None = None,
+          data_path: str | None = None, progress: bool = True) -> pd.DataFrame:
+    """Train every configuration, in parallel on all cores, and tabulate the results.
+
+    Runs go through joblib, so the same call runs on a Dask or Ray cluster by choosing
+    joblib's backend, e.g. ``with joblib.parallel_config(backend="dask"): sweep(...)``
+    (after ``from dask.distributed import Client; Client(...)``), or ``backend="ray"``
+    after ``ray.util.joblib.register_ray()``. Each worker loads the data itself.
+
+    Parameters
+    ----------
+    configs : iterable of dict
+        Keys as in :data:`DEFAULTS` (``hidden``, ``lr``, ``n_epochs``, ``batch_size``,
+        ``loss``, ``init``, ``seed``, ``n_train``, ``n_val``); missing keys take the defaults.
+    n_jobs : int, joblib's meaning (-1 = all cores)
+    cache_dir : folder for finished runs, default :func:`default_cache_dir`
+    use_cache : bool, False runs everything and writes nothing
+    backend : joblib backend name, default joblib's (loky processes)
+    data_path : optional ``path=`` for :func:`backprop.load_mnist`
+    progress : bool, one tqdm bar over all runs
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per configuration, in the order given: the configuration, the final
+        metrics (accuracies as fractions), ``best_val_acc``, ``epochs``, ``diverged``,
+        ``seconds``, ``cached`` and ``history`` (a dict of per-epoch lists).
+    """
+    configs = [full_config(c) for c in configs]
+    cache = Path(cache_dir) if cache_dir is not None else default_cache_dir()
+    paths = [cache / f"{run_key(c, data_path)}.json" if use_cache else None for c in configs]
+    records: list[dict | None] = [_read_cached(p) if p is not None else None for p in paths]
+    todo = [i for i, r in enumerate(records) if r is None]
+    for r in records:
+        if r is not None:
+            r["cached"] = True
+    with tqdm(total=len(configs), initial=len(configs) - len(todo), desc="sweep", unit="run",
+              disable=not progress) as bar:
+        if todo:
+            jobs = (delayed(_cached_run)(configs[i], data_path, paths[i]) for i in todo)
+            results = Parallel(n_jobs=min(n_jobs if n_jobs > 0 else os.cpu_count() or 1,
+                                          len(todo)),
+                               backend=backend, return_as="generator")(jobs)
+            for i, record in zip(todo, results, strict=True):
+                records[i] = {**record, "cached": False}
+                bar.update(1)
+    frame = pd.DataFrame.from_records(records)
+    frame["hidden"] = [tuple(h) if isinstance(h, list) else h for h in frame["hidden"]]
+    return frame
+
+
+def summarize(frame: pd.DataFrame, by: str | list[str],
+              metrics: Iterable[str] = ("train_acc", "val_acc")) -> pd.DataFrame:
+    """Mean and standard deviation over seeds of ``metrics``, grouped by ``by``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``by``; columns ``(metric, "mean")``, ``(metric, "std")`` and
+        ``("n_seeds", "")``.
+    """
+    grouped = frame.groupby(by, sort=True)
+    out = grouped[list(metrics)].agg(["mean", "std"])
+    out[("n_seeds", "")] = grouped["seed"].nunique()
+    return out
