@@ -17,7 +17,8 @@ def _axes(ax=None, figsize=(6, 4)):
 
 
 def learning_curves(history: Mapping[str, Sequence[float]], *, axes=None, title: str = "",
-                    label: str = "", alpha: float = 1.0, percent: bool = True):
+                    label: str = "", alpha: float = 1.0, linestyle: str = "-",
+                    percent: bool = True):
     """Loss (left) and accuracy (right) per epoch, training and validation.
 
     Parameters
@@ -26,6 +27,7 @@ def learning_curves(history: Mapping[str, Sequence[float]], *, axes=None, title:
     axes : pair of matplotlib Axes to draw into (e.g. to overlay several runs)
     title, label : str; ``label`` is prefixed to the legend entries
     alpha : float, for faded earlier runs
+    linestyle : matplotlib line style, to tell overlaid runs apart
     percent : bool, accuracy in percent
 
     Returns
@@ -42,8 +44,9 @@ def learning_curves(history: Mapping[str, Sequence[float]], *, axes=None, title:
             continue
         epochs = np.arange(1, len(losses) + 1)
         name = f"{label}{'training' if split == 'train' else 'validation'}"
-        ax_loss.plot(epochs, losses, color=color, alpha=alpha, label=name)
-        ax_acc.plot(epochs, np.asarray(accs) * scale, color=color, alpha=alpha, label=name)
+        style = {"color": color, "alpha": alpha, "linestyle": linestyle, "label": name}
+        ax_loss.plot(epochs, losses, **style)
+        ax_acc.plot(epochs, np.asarray(accs) * scale, **style)
     ax_loss.set(xlabel="epoch", ylabel="loss", title=f"{title} loss".strip())
     ax_acc.set(xlabel="epoch", ylabel="accuracy (%)" if percent else "accuracy",
                title=f"{title} accuracy".strip())
