@@ -55,6 +55,7 @@ def execute(path: Path) -> float:
     fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".ipynb.tmp")
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
         nbformat.write(nb, fh)
+    os.chmod(tmp, path.stat().st_mode & 0o777)  # mkstemp makes it private; keep the old mode
     os.replace(tmp, path)
     return seconds
 

@@ -95,6 +95,7 @@ def write_atomic(arrays: dict[str, np.ndarray], out: Path) -> str:
     try:
         with os.fdopen(fd, "wb") as fh:
             np.savez_compressed(fh, **arrays)
+        os.chmod(tmp, 0o644)  # mkstemp makes it private; this is a shipped data file
         os.replace(tmp, out)
     except BaseException:
         os.unlink(tmp)
