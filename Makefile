@@ -7,13 +7,21 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell sha256sum pyproject.toml | cut -c1-16)
 PYTEST_ARGS ?=
+# The browser tests (tests/test_browser.py) drive Debian's chromium through Playwright;
+# Playwright's own browser download is not used.
+CHROMIUM := /usr/bin/chromium
+SUDO     := $(if $(filter 0,$(shell id -u)),,sudo)
 # The sweep cache of the notebooks lives in the checkout (git-ignored): a fresh clone runs
 # every experiment for real, a rerun in the same checkout is quick.
 export BACKPROP_CACHE ?= $(CURDIR)/.cache/sweeps
 NBVAL  := --nbval-lax --nbval-current-env --nbval-cell-timeout=1800 \
           --nbval-sanitize-with notebooks/nbval_sanitize.cfg
 
-.PHONY: lab test lint bench notebooks clean-venv
+# make app serves the playground to a browser; APP_IP=0.0.0.0 opens it to the classroom LAN.
+APP_IP   ?= 127.0.0.1
+APP_PORT ?= 8866
+
+.PHONY: lab app test lint bench notebooks clean-venv
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,13 +30,21 @@ $(STAMP): pyproject.toml
 	rm -f $(VENV)/.installed-*
 	touch $@
 
+$(CHROMIUM):
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium
+
 lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks/
+
+app: $(STAMP)
+	@echo "The playground: open http://$(APP_IP):$(APP_PORT)/ in a browser (Ctrl-C stops it)"
+	$(BIN)/voila app/playground.ipynb --no-browser --Voila.ip=$(APP_IP) --port=$(APP_PORT)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
-test: lint
+test: lint $(CHROMIUM)
 	$(BIN)/python -m pytest tests notebooks $(NBVAL) $(PYTEST_ARGS)
 
 notebooks: $(STAMP)
@@ -36,6 +52,7 @@ notebooks: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_train.py
+	$(BIN)/python benchmarks/bench_widgets.py
 
 clean-venv:
 	rm -rf $(VENV)

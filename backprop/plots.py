@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.ticker import MaxNLocator
 
 TRAIN_COLOR, VAL_COLOR = "tab:blue", "tab:orange"
 
@@ -52,6 +53,7 @@ def learning_curves(history: Mapping[str, Sequence[float]], *, axes=None, title:
                title=f"{title} accuracy".strip())
     for ax in axes:
         ax.grid(alpha=0.3)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         if ax.get_legend_handles_labels()[0]:
             ax.legend(loc="best", fontsize="small")
     return axes[0].figure, axes

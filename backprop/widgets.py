@@ -50,7 +50,10 @@ def render_curves(history: dict | None, earlier: list[dict], n_epochs: int | Non
     if n_epochs:
         for ax in axes:
             ax.set_xlim(0.5, max(n_epochs, 2) + 0.5)
-    axes[1].set_ylim(0, 100)
+    accs = [a for h in [history or {}, *earlier] for k in ("train_acc", "val_acc")
+            for a in h.get(k, [])]
+    low = 100 * min(accs, default=0.0)
+    axes[1].set_ylim(max(0.0, 5 * np.floor(low / 5) - 5), 101)  # room to see the top
     buf = io.BytesIO()
     fig.savefig(buf, format="png")
     return buf.getvalue()

@@ -1,0 +1,165 @@
+"""Helpers for the browser tests: local servers, headless Chromium, and the playground's controls.
+
+The servers bind 127.0.0.1 only, run in their own process group and are stopped by PID; their
+logs and the screenshots go to ``test-artifacts/`` at the repository root.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import re
+import signal
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+ARTIFACTS = REPO / "test-artifacts"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+# The status line's first word; the notebook shows one of these at any time.
+STATES = ("ready", "running", "finished", "stopped", "error")
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that was free a moment ago (the kernel picks it)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def isolated_env(home: Path) -> dict[str, str]:
+    """The environment for a server: Jupyter's and IPython's per-user folders under ``home``.
+
+    So the tests neither read a developer's own Jupyter settings nor write into them.
+    """
+    env = dict(os.environ)
+    for name, sub in (("JUPYTER_CONFIG_DIR", "config"), ("JUPYTER_RUNTIME_DIR", "runtime"),
+                      ("JUPYTERLAB_SETTINGS_DIR", "lab-settings"),
+                      ("JUPYTERLAB_WORKSPACES_DIR", "lab-workspaces"), ("IPYTHONDIR", "ipython")):
+        path = home / sub
+        path.mkdir(parents=True, exist_ok=True)
+        env[name] = str(path)
+    env["PYTHONUNBUFFERED"] = "1"
+    return env
+
+
+class Server:
+    """A server process in its own session, its output written to a log file."""
+
+    def __init__(self, name: str, cmd: list[str], cwd: Path, env: dict[str, str]):
+        ARTIFACTS.mkdir(exist_ok=True)
+        self.name = name
+        self.log_path = ARTIFACTS / f"{name}.log"
+        self._log = open(self.log_path, "wb")  # closed in stop()
+        self.proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdin=subprocess.DEVNULL,
+                                     stdout=self._log, stderr=subprocess.STDOUT,
+                                     start_new_session=True)
+
+    def log_tail(self, n_chars: int = 3000) -> str:
+        self._log.flush()
+        return self.log_path.read_text(errors="replace")[-n_chars:]
+
+    def wait_http(self, url: str, timeout: float) -> None:
+        """Poll ``url`` until it answers 200; fail early, with the log, if the server died."""
+        deadline = time.monotonic() + timeout
+        last = "no answer yet"
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"{self.name} exited with code {self.proc.returncode}; "
+                                   f"log {self.log_path}:\n{self.log_tail()}")
+            try:
+                with urllib.request.urlopen(url, timeout=5) as response:
+                    if response.status == 200:
+                        return
+                    last = f"HTTP {response.status}"
+            except (urllib.error.URLError, ConnectionError, TimeoutError) as exc:
+                last = repr(exc)
+            time.sleep(0.25)
+        raise TimeoutError(f"{self.name} did not answer {url} within {timeout:.0f} s ({last}); "
+                           f"log {self.log_path}:\n{self.log_tail()}")
+
+    def stop(self, timeout: float = 15) -> None:
+        """SIGTERM to the server's process group, then SIGKILL if it is still there.
+
+        Kernels run in sessions of their own (jupyter_client starts them so); the server shuts
+        them down on SIGTERM, and a kernel whose server was killed exits by itself (ipykernel
+        watches its parent's PID).
+        """
+        try:
+            if self.proc.poll() is None:
+                _signal_group(self.proc.pid, signal.SIGTERM)
+                try:
+                    self.proc.wait(timeout)
+                except subprocess.TimeoutExpired:
+                    _signal_group(self.proc.pid, signal.SIGKILL)
+                    self.proc.wait(10)
+            # Whatever is left of the group (the leader has gone, others may linger).
+            _signal_group(self.proc.pid, signal.SIGKILL)
+        finally:
+            self._log.close()
+
+
+def _signal_group(pgid: int, sig: int) -> None:
+    try:
+        os.killpg(pgid, sig)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def shutdown_kernels(base_url: str, token: str) -> None:
+    """Ask a Jupyter server to shut its kernels down (they run in sessions of their own)."""
+    headers = {"Authorization": f"token {token}"}
+    try:
+        request = urllib.request.Request(f"{base_url}/api/kernels", headers=headers)
+        with urllib.request.urlopen(request, timeout=5) as response:
+            kernels = json.load(response)
+        for kernel in kernels:
+            request = urllib.request.Request(f"{base_url}/api/kernels/{kernel['id']}",
+                                             headers=headers, method="DELETE")
+            urllib.request.urlopen(request, timeout=10).close()
+    except (urllib.error.URLError, ConnectionError, TimeoutError, ValueError):
+        pass
+
+
+def wait_until(predicate: Callable[[], object], timeout: float, describe: Callable[[], str],
+               interval: float = 0.2):
+    """Poll ``predicate`` until it returns something truthy; on timeout fail with ``describe()``."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = predicate()
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout:.0f} s: {describe()}")
+        time.sleep(interval)
+
+
+def screenshot(page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def number_after(label: str, text: str) -> float | None:
+    """The number written after ``label`` in ``text`` ("learning rate 0.5, ..." -> 0.5)."""
+    match = re.search(re.escape(label) + r"\s*[=:]?\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)",
+                      text)
+    return float(match.group(1)) if match else None
+
+
+def close(a: float | None, b: float, rel: float = 0.02) -> bool:
+    return a is not None and math.isclose(a, b, rel_tol=rel)
