@@ -400,9 +400,9 @@ def gradient_check(params: Params, X: np.ndarray, Y: np.ndarray, loss: str = "ms
         ``{key: relative error}`` over the checked entries.
     """
     _check_loss(loss)
-    n_layers(params)
+    L = n_layers(params)
     X = check_X(params, X)
-    Y = check_Y(X, Y, params[f"W{n_layers(params)}"].shape[1])
+    Y = check_Y(X, Y, params[f"W{L}"].shape[1])
     keys = list(params) if keys is None else list(keys)
     for key in keys:
         if key not in params:

@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from joblib import Parallel, delayed
+from joblib import Parallel, delayed, effective_n_jobs
 from tqdm import tqdm
 
 from . import data as _data
@@ -180,9 +180,8 @@ def sweep(configs: Iterable[Mapping[str, Any]], *, n_jobs: int = -1,
               disable=not progress) as bar:
         if todo:
             jobs = (delayed(_cached_run)(configs[i], data_path, paths[i]) for i in todo)
-            results = Parallel(n_jobs=min(n_jobs if n_jobs > 0 else os.cpu_count() or 1,
-                                          len(todo)),
-                               backend=backend, return_as="generator")(jobs)
+            workers = min(effective_n_jobs(n_jobs), len(todo))  # no idle workers to start
+            results = Parallel(n_jobs=workers, backend=backend, return_as="generator")(jobs)
             for i, record in zip(todo, results, strict=True):
                 records[i] = {**record, "cached": False}
                 bar.update(1)
