@@ -9,6 +9,7 @@ where it stopped, a rerun is instant, and a change to any of those runs afresh.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -61,7 +62,9 @@ def full_config(config: Mapping[str, Any]) -> dict[str, Any]:
     return cfg
 
 
+@functools.lru_cache(maxsize=1)
 def _code_fingerprint() -> str:
+    # Hashed once per process: the code that runs is the code imported at start.
     digest = hashlib.sha256()
     for module in (_nn, _training):
         digest.update(Path(module.__file__).read_bytes())

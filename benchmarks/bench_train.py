@@ -211,6 +211,13 @@ def run_loop(data, params, n_epochs: int) -> dict:
 
 
 # --------------------------------------------------------------------------- 3. torch
+def torch_tensors(torch, data):
+    """The training X and Y, and (X, Y, y) of the training and validation splits, as tensors."""
+    splits = [(torch.from_numpy(s.X), torch.from_numpy(s.Y), torch.from_numpy(s.y))
+              for s in (data.train, data.val)]
+    return splits[0][0], splits[0][1], splits
+
+
 def run_torch_nn(torch, data, params, n_epochs: int) -> dict:
     """``nn.Sequential`` + ``optim.SGD`` + autograd, evaluated under ``no_grad``."""
     nn = torch.nn
@@ -221,9 +228,7 @@ def run_torch_nn(torch, data, params, n_epochs: int) -> dict:
             layer.weight.copy_(torch.from_numpy(params["W" + key].T))
             layer.bias.copy_(torch.from_numpy(params["b" + key]))
     opt = torch.optim.SGD(model.parameters(), lr=LR)
-    X, Y = torch.from_numpy(data.train.X), torch.from_numpy(data.train.Y)
-    splits = [(torch.from_numpy(s.X), torch.from_numpy(s.Y), torch.from_numpy(s.y))
-              for s in (data.train, data.val)]
+    X, Y, splits = torch_tensors(torch, data)
 
     times, val_acc = [], []
     for perm in permutations(n_epochs, X.shape[0]):
@@ -250,9 +255,7 @@ def run_torch_nn(torch, data, params, n_epochs: int) -> dict:
 def run_torch_manual(torch, data, params, n_epochs: int) -> dict:
     """Ours line for line in torch: ``addmm`` forward, hand-written gradients, in place."""
     W1, b1, W2, b2 = (torch.from_numpy(params[k].copy()) for k in ("W1", "b1", "W2", "b2"))
-    X, Y = torch.from_numpy(data.train.X), torch.from_numpy(data.train.Y)
-    splits = [(torch.from_numpy(s.X), torch.from_numpy(s.Y), torch.from_numpy(s.y))
-              for s in (data.train, data.val)]
+    X, Y, splits = torch_tensors(torch, data)
 
     times, val_acc = [], []
     with torch.inference_mode():
