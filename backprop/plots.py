@@ -181,36 +181,63 @@ def confusion_plot(y_true: np.ndarray, y_pred: np.ndarray, *, ax=None, title: st
 
 
 def network_diagram(layer_sizes: Sequence[int] = (784, 110, 10), *, max_drawn: int = 12,
-                    ax=None, labels: Sequence[str] | None = None):
+                    ax=None, labels: Sequence[str] | None = None, equations: bool = True):
     """The MLP drawn as columns of units joined by their weights (the report's Fig. 1).
 
-    Wide layers show ``max_drawn`` units with an ellipsis and their true size written.
+    Labels use the notation of notebook 01: input :math:`x`, hidden layer ``l`` computes
+    :math:`u_{3l} = \\sigma(a\\,w_l + b_l)` from the layer below, the output is
+    :math:`\\hat y`; the weights between two columns are :math:`w_l, b_l` with their
+    shapes (rows are samples, so :math:`w_l` is ``(units below, units above)``). Wide
+    layers show ``max_drawn`` units with an ellipsis and their true size written.
+
+    Parameters
+    ----------
+    layer_sizes : sequence of int, ``[n_in, hidden..., n_out]``
+    max_drawn : int, units drawn per column at most
+    ax : matplotlib Axes
+    labels : one caption per column, replacing the default names
+    equations : bool, write each layer's equation under its column
 
     Returns
     -------
     fig, ax
     """
-    fig, ax = _axes(ax, figsize=(7, 4.5))
-    labels = labels or (["input x"] + [f"hidden {i}" for i in range(1, len(layer_sizes) - 1)]
-                        + ["output y_hat"])
+    sizes = list(layer_sizes)
+    n_cols = len(sizes)
+    fig, ax = _axes(ax, figsize=(2.6 * n_cols + 0.6, 4.2))
+    # the value each column holds, in the derivation's names (u3, u6, ... for hidden layers)
+    values = ["x"] + [f"u_{{{3 * col}}}" for col in range(1, n_cols - 1)] + [r"\hat y"]
+    if labels is None:
+        hidden = ["hidden layer"] if n_cols == 3 else [f"hidden layer {col}"
+                                                        for col in range(1, n_cols - 1)]
+        labels = ([f"input ${values[0]}$"]
+                  + [f"{name}: ${value}$" for name, value in zip(hidden, values[1:-1], strict=True)]
+                  + [f"output ${values[-1]}$"])
+    if len(labels) != n_cols:
+        raise ValueError(f"labels needs one caption per layer ({n_cols}), got {len(labels)}")
     columns = []
-    for col, n in enumerate(layer_sizes):
+    for col, n in enumerate(sizes):
         shown = min(n, max_drawn)
         ys = np.linspace(-1, 1, shown) if shown > 1 else np.zeros(1)
         columns.append((col, ys))
         if n > max_drawn:
             ax.text(col, 0, "⋮", ha="center", va="center", fontsize=16, zorder=4)
-        ax.text(col, 1.22, f"{labels[col]}\n{n} units", ha="center", va="bottom")
+        ax.text(col, 1.2, f"{labels[col]}\n{n} units", ha="center", va="bottom")
+        if equations and col > 0:
+            ax.text(col, -1.45, f"${values[col]} = \\sigma({values[col - 1]}\\,w_{{{col}}}"
+                    f" + b_{{{col}}})$", ha="center", va="top")
     for (c0, y0), (c1, y1) in zip(columns[:-1], columns[1:], strict=True):
         for a in y0:
             for b in y1:
                 ax.plot([c0, c1], [a, b], color="0.75", linewidth=0.4, zorder=1)
-        ax.text((c0 + c1) / 2, -1.3, f"W{c1}, b{c1}", ha="center", va="top")
+        weights = f"$w_{{{c1}}}$: {sizes[c0]}×{sizes[c1]},  $b_{{{c1}}}$: {sizes[c1]}"
+        ax.text((c0 + c1) / 2, -1.15, weights, ha="center", va="top",
+                bbox={"facecolor": "white", "edgecolor": "none", "pad": 1})
     for col, ys in columns:
-        keep = np.abs(ys) > 0.12 if layer_sizes[col] > max_drawn else np.ones(len(ys), bool)
+        keep = np.abs(ys) > 0.12 if sizes[col] > max_drawn else np.ones(len(ys), bool)
         ax.scatter(np.full(keep.sum(), col), ys[keep], s=120, color="white", edgecolor="k",
                    zorder=3)
-    ax.set(xlim=(-0.5, len(layer_sizes) - 0.5), ylim=(-1.5, 1.6))
+    ax.set(xlim=(-0.5, n_cols - 0.5), ylim=(-1.75 if equations else -1.45, 1.6))
     ax.set_axis_off()
     return fig, ax
 

@@ -60,7 +60,14 @@ def test_image_plots(rng):
 def test_network_diagram_and_table():
     fig, ax = plots.network_diagram([784, 110, 10])
     texts = [t.get_text() for t in ax.texts]
-    assert any("784 units" in t for t in texts) and any("W2, b2" in t for t in texts)
+    assert any("784 units" in t for t in texts) and any("$w_{2}$: 110×10" in t for t in texts)
+    assert any(r"$\hat y = \sigma(u_{3}\,w_{2} + b_{2})$" == t for t in texts)
+    fig, ax = plots.network_diagram([784, 64, 32, 10], equations=False)
+    texts = [t.get_text() for t in ax.texts]
+    assert any("hidden layer 2: $u_{6}$" in t for t in texts)
+    assert not any("sigma" in t for t in texts)
+    with pytest.raises(ValueError, match="one caption per layer"):
+        plots.network_diagram([784, 110, 10], labels=["x", "y"])
     fig, ax = plots.results_table({"ours": [91.2, 89.5], "report": [90.9, 89.5]},
                                   ["train %", "val %"])
     assert ax.tables
