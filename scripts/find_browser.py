@@ -202,7 +202,8 @@ def how_to_get(system: str | None = None, release: dict[str, str] | None = None)
     """One line: how to get a browser for the browser tests on this kind of machine."""
     system = system or platform.system()
     release = os_release() if release is None else release
-    playwright = "python -m playwright install chromium (with the project's .venv python)"
+    venv_python = r".venv\Scripts\python" if system == "Windows" else ".venv/bin/python"
+    playwright = f"`{venv_python} -m playwright install chromium`"
     if system == "Darwin":
         ways = f"install Google Chrome (or `brew install --cask chromium`), or run {playwright}"
     elif system == "Windows":
@@ -257,8 +258,10 @@ def apt_install(env=None, release: dict[str, str] | None = None) -> bool:
         prefix = [sudo] if sys.stdin is not None and sys.stdin.isatty() else [sudo, "-n"]
     _say("installing Debian's chromium for the browser tests (apt-get install chromium) ...")
     apt_env = dict(env, DEBIAN_FRONTEND="noninteractive")
+    if prefix:  # sudo resets the environment; env(1) sets the variable on the far side
+        prefix += ["env", "DEBIAN_FRONTEND=noninteractive"]
     for args in (["update"], ["install", "-y", "chromium"]):
-        cmd = prefix + ["env", "DEBIAN_FRONTEND=noninteractive", apt] + args
+        cmd = prefix + [apt] + args
         if subprocess.run(cmd, env=apt_env, stdin=subprocess.DEVNULL).returncode != 0:
             _say(f"`{' '.join(cmd)}` failed")
             return False
