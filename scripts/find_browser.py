@@ -4,7 +4,8 @@ Where it looks, in this order:
 
 1. the ``CHROMIUM`` environment variable (a path to the browser's executable);
 2. the system's Chromium or Chrome in their usual places on Linux, macOS and Windows (and
-   Microsoft Edge, which is Chromium too and comes with every Windows);
+   Microsoft Edge, which is Chromium too and comes with every Windows); not a snap (Ubuntu's
+   Chromium), which has a /tmp of its own and cannot see the profile Playwright makes there;
 3. Playwright's own browser, already downloaded or, in :func:`acquire` only,
    ``python -m playwright install chromium`` when the machine can download it;
 4. on Debian (not Ubuntu, whose ``chromium`` package is a transition to a snap), in
@@ -32,9 +33,8 @@ CI_VAR = "CI"
 
 # Names looked up on PATH, then absolute places, per system.
 _LINUX_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
-_LINUX_PLACES = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/snap/bin/chromium",
-                 "/usr/bin/google-chrome", "/usr/bin/google-chrome-stable",
-                 "/opt/google/chrome/chrome")
+_LINUX_PLACES = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome",
+                 "/usr/bin/google-chrome-stable", "/opt/google/chrome/chrome")
 _MAC_APPS = ("Google Chrome.app/Contents/MacOS/Google Chrome",
              "Chromium.app/Contents/MacOS/Chromium",
              "Microsoft Edge.app/Contents/MacOS/Microsoft Edge")
@@ -98,6 +98,19 @@ def system_places(system: str | None = None, env=None) -> list[str]:
     return list(dict.fromkeys(places))
 
 
+def is_snap(path: str) -> bool:
+    """A snap's browser: a link to /usr/bin/snap, or Ubuntu's wrapper script that runs one."""
+    real = os.path.realpath(path)
+    if real.startswith("/snap/") or os.path.basename(real) == "snap":
+        return True
+    try:
+        with open(real, "rb") as fh:
+            head = fh.read(65536)
+    except OSError:
+        return False
+    return head.startswith(b"#!") and (b"/snap/" in head or b"snap run" in head)
+
+
 def usable(path: str, system: str | None = None) -> bool:
     """Whether ``path`` is a browser that runs.
 
@@ -111,7 +124,7 @@ def usable(path: str, system: str | None = None) -> bool:
         return False
     if system == "Windows":
         return True
-    if not os.access(path, os.X_OK):
+    if not os.access(path, os.X_OK) or is_snap(path):
         return False
     try:
         result = subprocess.run([path, "--version"], stdin=subprocess.DEVNULL,
@@ -204,6 +217,8 @@ def how_to_get(system: str | None = None, release: dict[str, str] | None = None)
     release = os_release() if release is None else release
     venv_python = r".venv\Scripts\python" if system == "Windows" else ".venv/bin/python"
     playwright = f"`{venv_python} -m playwright install chromium`"
+    if system == "Linux":  # Playwright's browser needs shared libraries; --with-deps adds them
+        playwright = f"`{venv_python} -m playwright install --with-deps chromium`"
     if system == "Darwin":
         ways = f"install Google Chrome (or `brew install --cask chromium`), or run {playwright}"
     elif system == "Windows":
@@ -211,8 +226,8 @@ def how_to_get(system: str | None = None, release: dict[str, str] | None = None)
     elif is_debian(release):
         ways = f"run `sudo apt-get install chromium`, or {playwright}"
     else:
-        ways = (f"install Google Chrome or Chromium (on Ubuntu: `sudo snap install chromium`), "
-                f"or run {playwright}")
+        ways = (f"install Google Chrome or Chromium (not the snap, which Playwright cannot "
+                f"drive), or run {playwright}")
     return (f"no Chromium or Chrome found for the browser tests: {ways}, "
             f"or set {ENV_VAR}=/path/to/chrome")
 

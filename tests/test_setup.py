@@ -98,7 +98,7 @@ def test_linux_browser_on_path_then_usual_places(tmp_path):
     chrome = fake_browser(bin_dir / "google-chrome", "Google Chrome 131.0.6778.85")
     places = find_browser.system_places("Linux", {"PATH": str(bin_dir)})
     assert places[0] == str(chrome)
-    assert "/usr/bin/chromium" in places and "/snap/bin/chromium" in places
+    assert "/usr/bin/chromium" in places
     found = find_browser.from_system({"PATH": str(bin_dir)}, "Linux")
     assert (found.path, found.source) == (str(chrome), "system")
 
@@ -113,6 +113,19 @@ def test_ubuntu_snap_shim_is_passed_over(tmp_path):
     assert not find_browser.usable(str(shim), "Linux")
     found = find_browser.from_system({}, "Linux", places=[str(shim), str(chrome)])
     assert found.path == str(chrome)
+
+
+@needs_posix
+def test_snap_browsers_are_passed_over(tmp_path):
+    # A snap has a /tmp of its own: it cannot open the profile Playwright makes in /tmp.
+    wrapper = write_exe(tmp_path / "chromium-browser",
+                        '[ "$1" = --version ] && echo "Chromium 131 snap" && exit 0\n'
+                        'exec /snap/bin/chromium "$@"\n')
+    link = tmp_path / "chromium"
+    link.symlink_to("/usr/bin/snap")
+    assert find_browser.is_snap(str(wrapper)) and find_browser.is_snap(str(link))
+    assert not find_browser.usable(str(wrapper), "Linux")
+    assert not find_browser.is_snap(str(fake_browser(tmp_path / "real")))
 
 
 @needs_posix
@@ -204,7 +217,7 @@ def test_no_apt_on_ubuntu(tmp_path, release):
     assert find_browser.acquire({"PATH": str(bin_dir)}, "Linux", places, str(python),
                                 release=release) is None
     assert "apt-get" not in calls.read_text()
-    assert "snap install chromium" in find_browser.how_to_get("Linux", release)
+    assert "not the snap" in find_browser.how_to_get("Linux", release)
 
 
 @needs_posix
@@ -218,7 +231,7 @@ def test_missing_apt_gives_none_and_one_line(tmp_path):
 
 @pytest.mark.parametrize(("system", "release", "advice"), [
     ("Linux", {"ID": "debian"}, "apt-get install chromium"),
-    ("Linux", {"ID": "ubuntu", "ID_LIKE": "debian"}, "snap install chromium"),
+    ("Linux", {"ID": "ubuntu", "ID_LIKE": "debian"}, "install --with-deps chromium"),
     ("Linux", {"ID": "fedora"}, "Google Chrome or Chromium"),
     ("Darwin", {}, "brew install --cask chromium"),
     ("Windows", {}, "Microsoft Edge"),
@@ -226,7 +239,7 @@ def test_missing_apt_gives_none_and_one_line(tmp_path):
 def test_how_to_get_is_one_line(system, release, advice):
     line = find_browser.how_to_get(system, release)
     assert "\n" not in line
-    for words in (advice, "playwright install chromium", "CHROMIUM="):
+    for words in (advice, "-m playwright install", "CHROMIUM="):
         assert words in line
 
 
