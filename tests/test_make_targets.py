@@ -1,15 +1,16 @@
 """The README's commands themselves: ``make lab`` and ``make app``, started as a user would.
 
 Each test runs the command from the checkout in the background, in a process group of its own,
-with a free port (``LAB_PORT`` / ``APP_PORT``, documented in the README) and Jupyter's folders,
-the runtime directory among them, in a private temporary directory, so that neither a second
-run nor the user's own Jupyter interferes. It checks what the user would see, stops the command
-by its process group (SIGTERM, as a terminal's Ctrl-C or a service manager would) and checks
-that nothing it started is left: no process (the kernels too, which Jupyter starts in process
-groups of their own), no server file in the runtime directory, the port free again.
+on a free port given as the README documents it (``make lab LAB_PORT=...``,
+``make app APP_PORT=...``), with Jupyter's folders, the runtime directory among them, in a
+private temporary directory, so that neither a second run nor the user's own Jupyter
+interferes. It checks what the user would see, stops the command with SIGTERM to its process
+group and checks that nothing it started is left: no process (the kernels too, which Jupyter
+starts in process groups of their own), no server file in the runtime directory, the port free.
 
-The same is done with ``python scripts/tasks.py lab|app``, the Windows route, here on POSIX;
-its Windows-only parts (paths under ``.venv\\Scripts``, no exec, no process groups) are not.
+The same is done with ``python scripts/tasks.py lab|app --port ...``, the Windows route, here on
+POSIX; its Windows-only parts (paths under ``.venv\\Scripts``, no exec, no process groups) are
+not tested.
 """
 
 from __future__ import annotations
@@ -205,18 +206,20 @@ def check_stopped(cmd: Command, runtime: Path, port: int) -> None:
     assert port_free(port), f"port {port} still answers"
 
 
-def route_argv(route: str, target: str) -> list[str]:
+def route_argv(route: str, target: str, variable: str, port: int) -> list[str]:
+    """The README's command line: ``make lab LAB_PORT=8890``, ``... tasks.py lab --port 8890``."""
     if route == "make" and shutil.which("make") is None:
         pytest.skip("no make on this machine (the tasks.py route is its replacement)")
-    return ROUTES[route] + [target]
+    setting = [f"{variable}={port}"] if route == "make" else ["--port", str(port)]
+    return ROUTES[route] + [target] + setting
 
 
 @pytest.mark.parametrize("route", list(ROUTES))
 def test_make_lab_serves_the_notebooks(route, tmp_path):
     port = free_port()
-    env = user_env(tmp_path / "home", LAB_PORT=str(port))
+    env = user_env(tmp_path / "home")
     runtime = Path(env["JUPYTER_RUNTIME_DIR"])
-    cmd = Command(f"make-lab-{route}", route_argv(route, "lab"), env)
+    cmd = Command(f"make-lab-{route}", route_argv(route, "lab", "LAB_PORT", port), env)
     try:
         # The server writes its URL and random token into the (private) runtime directory.
         def server_file():
@@ -247,9 +250,9 @@ def test_make_lab_serves_the_notebooks(route, tmp_path):
 @pytest.mark.parametrize("route", list(ROUTES))
 def test_make_app_shows_the_playground(route, browser, tmp_path):
     port = free_port()
-    env = user_env(tmp_path / "home", APP_PORT=str(port))
+    env = user_env(tmp_path / "home")
     runtime = Path(env["JUPYTER_RUNTIME_DIR"])
-    cmd = Command(f"make-app-{route}", route_argv(route, "app"), env)
+    cmd = Command(f"make-app-{route}", route_argv(route, "app", "APP_PORT", port), env)
     context = browser.new_context(viewport={"width": 1280, "height": 1000})
     try:
         base = f"http://127.0.0.1:{port}"

@@ -184,7 +184,8 @@ def fake_machine(tmp_path: Path, download_works: bool):
         echo "apt-get $* DEBIAN_FRONTEND=$DEBIAN_FRONTEND" >> "{calls}"
         if [ "$1" = install ]; then {mkdir} -p "{system.parent}" && {cp} "{template}" "{system}"; fi
         """)
-    write_exe(bin_dir / "sudo", '[ "$1" = -n ] && shift\nexec "$@"\n')
+    # sudo finds env(1) through its own secure_path, not the caller's PATH.
+    write_exe(bin_dir / "sudo", '[ "$1" = -n ] && shift\nPATH=/usr/bin:/bin exec "$@"\n')
     return python, bin_dir, [str(system)], calls
 
 
