@@ -1,58 +1,55 @@
-# Two commands do all the set-up:  make lab  and  make test.
-# Both create .venv with the machine's python3 when it is missing and (re)install the
-# project only when pyproject.toml changed (the stamp file is keyed on its hash).
+# Two commands do all the set-up:  make lab  and  make test  (and make app in the classroom).
+# Each target runs scripts/tasks.py, the one implementation of the set-up, which Windows users
+# (no make) run themselves: py scripts\tasks.py lab. It creates .venv with $(PYTHON) when it is
+# missing and (re)installs the project only when pyproject.toml changed (the stamp file is
+# named by its SHA-256, computed in Python: no sha256sum/shasum needed).
+#
+# Settings, given on the command line (make app APP_PORT=8867) or in the environment; make
+# passes command-line variables on to tasks.py in the environment:
+#   PYTHON       the Python that runs tasks.py and creates .venv (3.10 or newer; default python3)
+#   LAB_PORT     port of make lab (default: Jupyter's 8888, or the next free one)
+#   APP_IP       address of make app (default 127.0.0.1; 0.0.0.0 opens it to the classroom LAN)
+#   APP_PORT     port of make app (default 8866)
+#   PYTEST_ARGS  more pytest arguments for make test, e.g. PYTEST_ARGS="-x -k widgets"
+#   CHROMIUM     the browser for the browser tests (default: found; see scripts/find_browser.py)
+# The JupyterLab and Voila command lines are LAB_ARGS and VOILA_ARGS in scripts/tasks.py.
+#
+# Kept to what GNU make 3.81 (macOS) understands: no 3.82+/4.x features.
 
 PYTHON ?= python3
-VENV   := .venv
-BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed-$(shell sha256sum pyproject.toml | cut -c1-16)
-PYTEST_ARGS ?=
-# The browser tests (tests/test_browser.py) drive Debian's chromium through Playwright;
-# Playwright's own browser download is not used.
-CHROMIUM := /usr/bin/chromium
-SUDO     := $(if $(filter 0,$(shell id -u)),,sudo)
-# The sweep cache of the notebooks lives in the checkout (git-ignored): a fresh clone runs
-# every experiment for real, a rerun in the same checkout is quick.
-export BACKPROP_CACHE ?= $(CURDIR)/.cache/sweeps
-NBVAL  := --nbval-lax --nbval-current-env --nbval-cell-timeout=1800 \
-          --nbval-sanitize-with notebooks/nbval_sanitize.cfg
+TASKS  := $(PYTHON) scripts/tasks.py
+BIN    := .venv/bin
 
-# make app serves the playground to a browser; APP_IP=0.0.0.0 opens it to the classroom LAN.
-APP_IP   ?= 127.0.0.1
-APP_PORT ?= 8866
+.PHONY: lab app test lint install browser bench notebooks clean-venv
 
-.PHONY: lab app test lint bench notebooks clean-venv
+lab:
+	@$(TASKS) lab
 
-$(STAMP): pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
-	$(BIN)/python -m pip install --quiet -e ".[test]"
-	rm -f $(VENV)/.installed-*
-	touch $@
+app:
+	@$(TASKS) app
 
-$(CHROMIUM):
-	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update
-	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium
+test:
+	@$(TASKS) test
 
-lab: $(STAMP)
-	$(BIN)/jupyter lab notebooks/
+lint:
+	@$(TASKS) lint
 
-app: $(STAMP)
-	@echo "The playground: open http://$(APP_IP):$(APP_PORT)/ in a browser (Ctrl-C stops it)"
-	$(BIN)/voila app/playground.ipynb --no-browser --Voila.ip=$(APP_IP) --port=$(APP_PORT)
+install:
+	@$(TASKS) install
 
-lint: $(STAMP)
-	$(BIN)/ruff check .
+browser:
+	@$(TASKS) browser
 
-test: lint $(CHROMIUM)
-	$(BIN)/python -m pytest tests notebooks $(NBVAL) $(PYTEST_ARGS)
+# The stamp file by its name (make .venv/.installed-<hash>) also just installs.
+.venv/.installed-%:
+	@$(TASKS) install
 
-notebooks: $(STAMP)
+notebooks: install
 	$(BIN)/python scripts/execute_notebooks.py
 
-bench: $(STAMP)
+bench: install
 	$(BIN)/python benchmarks/bench_train.py
 	$(BIN)/python benchmarks/bench_widgets.py
 
 clean-venv:
-	rm -rf $(VENV)
+	rm -rf .venv

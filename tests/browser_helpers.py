@@ -1,11 +1,14 @@
 """Helpers for the browser tests: local servers, headless Chromium, and the playground's controls.
 
 The servers bind 127.0.0.1 only, run in their own process group and are stopped by PID; their
-logs and the screenshots go to ``test-artifacts/`` at the repository root.
+logs and the screenshots go to ``test-artifacts/`` at the repository root. The browser is the
+one ``scripts/find_browser.py`` finds (``CHROMIUM``, the system's Chromium or Chrome,
+Playwright's own); without one the browser tests are skipped, and fail under ``CI=true``.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import os
@@ -13,15 +16,20 @@ import re
 import signal
 import socket
 import subprocess
+import sys
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "scripts"))
+import find_browser  # noqa: E402  (scripts/, shared with make test's set-up)
+
 ARTIFACTS = REPO / "test-artifacts"
-CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -33,6 +41,36 @@ CHROMIUM_ARGS = [
 ]
 # The status line's first word; the notebook shows one of these at any time.
 STATES = ("ready", "running", "finished", "stopped", "error")
+
+
+@contextlib.contextmanager
+def launch_browser():
+    """Headless Chromium through Playwright, for a module-scoped ``browser`` fixture.
+
+    No browser: the test is skipped with one line saying how to get one; under ``CI=true`` it
+    fails with that line instead, so that CI never passes without its browser tests.
+    """
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError as exc:
+        pytest.fail(f"playwright is not importable ({exc}); run `make test`, which installs it",
+                    pytrace=False)
+    try:
+        found = find_browser.find()
+    except find_browser.BadSetting as exc:
+        pytest.fail(str(exc), pytrace=False)
+    if found is None:
+        message = find_browser.how_to_get()
+        if find_browser.ci():
+            pytest.fail(f"{message} (CI=true: the browser tests must run, not be skipped)",
+                        pytrace=False)
+        pytest.skip(message)
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=found.path, args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
 
 
 def free_port() -> int:
@@ -115,6 +153,9 @@ class Server:
 
 
 def _signal_group(pgid: int, sig: int) -> None:
+    if not hasattr(os, "killpg"):  # Windows: no process groups; end the process tree
+        subprocess.run(["taskkill", "/T", "/F", "/PID", str(pgid)], capture_output=True)
+        return
     try:
         os.killpg(pgid, sig)
     except (ProcessLookupError, PermissionError):

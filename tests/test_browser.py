@@ -20,14 +20,13 @@ from pathlib import Path
 import pytest
 from browser_helpers import (
     ARTIFACTS,
-    CHROMIUM,
-    CHROMIUM_ARGS,
     REPO,
     STATES,
     Server,
     close,
     free_port,
     isolated_env,
+    launch_browser,
     number_after,
     screenshot,
     shutdown_kernels,
@@ -44,18 +43,8 @@ SETTINGS = ("learning rate", "hidden units")
 
 @pytest.fixture(scope="module")
 def browser():
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError as exc:
-        pytest.fail(f"playwright is not importable ({exc}); run `make test`, which installs it")
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing; run `make test`, which installs Debian's chromium")
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    with launch_browser() as chromium:
+        yield chromium
 
 
 @pytest.fixture
@@ -95,7 +84,7 @@ def lab(app_dir, tmp_path):
            "--LabApp.expose_app_in_browser=True", "--LabApp.news_url=None",
            "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
            "--LabApp.extension_manager=readonly"]
-    if os.geteuid() == 0:
+    if hasattr(os, "geteuid") and os.geteuid() == 0:  # no geteuid on Windows
         cmd.append("--allow-root")
     env = isolated_env(tmp_path / "home")
     # No "Would you like to get notified about official Jupyter news?" toast over the page.

@@ -1,0 +1,348 @@
+"""The set-up behind ``make lab``, ``make app`` and ``make test``: the one implementation.
+
+The Makefile calls this script; where there is no ``make`` (Windows), call it yourself::
+
+    python scripts/tasks.py lab       # = make lab: create .venv, install, open JupyterLab
+    python scripts/tasks.py app       # = make app: serve the playground with Voila
+    python scripts/tasks.py test      # = make test: lint and run every test
+    python scripts/tasks.py install   # only create .venv and install (make install)
+    python scripts/tasks.py lint      # ruff (make lint)
+    python scripts/tasks.py browser   # find or get the browser for the browser tests
+
+Settings come from the environment (``make`` passes ``make app APP_PORT=8867`` on as one) or
+from the options, which win: ``LAB_PORT`` / ``--port`` for lab, ``APP_IP`` / ``--ip`` and
+``APP_PORT`` / ``--port`` for app, ``PYTEST_ARGS`` or arguments after ``--`` for test,
+``CHROMIUM`` for the browser tests' browser.
+
+It uses only the standard library and runs under the machine's Python (3.10 or newer), which
+also creates ``.venv``. The project is (re)installed only when ``pyproject.toml`` changed: the
+stamp file ``.venv/.installed-<hash>`` is named by the SHA-256 of its bytes. Every failure a
+fresh machine can meet ends with one line that says what to do, not a traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+
+MIN_PYTHON = (3, 10)
+
+
+def python_too_old(version=sys.version_info, executable: str = sys.executable) -> str | None:
+    """The message for a Python older than ``MIN_PYTHON`` (macOS's own python3 is 3.9), or None."""
+    if tuple(version[:2]) >= MIN_PYTHON:
+        return None
+    have = ".".join(str(part) for part in version[:3])
+    need = ".".join(str(part) for part in MIN_PYTHON)
+    return (f"backprop: this needs Python {need} or newer, and {executable} is {have}: install "
+            f"a newer one (python.org, Homebrew, apt) and run `make lab PYTHON=python3.12` "
+            f"(or that python with scripts/tasks.py)")
+
+
+if __name__ == "__main__" and python_too_old():
+    print(python_too_old(), file=sys.stderr)
+    sys.exit(1)
+
+import argparse  # noqa: E402  (after the version check, which must run on any python3)
+import hashlib  # noqa: E402
+import os  # noqa: E402
+import shlex  # noqa: E402
+import shutil  # noqa: E402
+import socket  # noqa: E402
+import subprocess  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+VENV = ROOT / ".venv"
+WINDOWS = os.name == "nt"
+
+# The Voila command of `make app`: the notebook and every option of the classroom server, in
+# this one list (the address and port are added from APP_IP and APP_PORT).
+VOILA_ARGS = [
+    "app/playground.ipynb",
+    "--no-browser",
+    "--Voila.port_retries=0",  # a port in use is an error, not a silent move to another port
+]
+APP_IP, APP_PORT = "127.0.0.1", 8866
+
+# The JupyterLab command of `make lab` (the port is added from LAB_PORT; --allow-root as root).
+LAB_ARGS = ["notebooks/"]
+
+NBVAL_ARGS = ["--nbval-lax", "--nbval-current-env", "--nbval-cell-timeout=1800",
+              "--nbval-sanitize-with", "notebooks/nbval_sanitize.cfg"]
+PIP_MIN = (24,)  # the Makefile always asked for pip>=24
+
+
+class TaskError(Exception):
+    """A failure the user can fix; its message is the one line that says how."""
+
+
+def say(message: str) -> None:
+    print(f"backprop: {message}", flush=True)
+
+
+def venv_python(venv: Path = VENV, windows: bool = WINDOWS) -> Path:
+    return venv / "Scripts" / "python.exe" if windows else venv / "bin" / "python"
+
+
+def stamp_path(pyproject: Path = ROOT / "pyproject.toml", venv: Path = VENV) -> Path:
+    """``.venv/.installed-<first 16 hex digits of SHA-256(pyproject.toml)>``."""
+    digest = hashlib.sha256(pyproject.read_bytes()).hexdigest()[:16]
+    return venv / f".installed-{digest}"
+
+
+def is_root() -> bool:
+    return hasattr(os, "geteuid") and os.geteuid() == 0
+
+
+def _run(cmd: list, **kwargs) -> subprocess.CompletedProcess:
+    return subprocess.run([str(part) for part in cmd], cwd=ROOT, **kwargs)
+
+
+def _venv_works(python: Path) -> bool:
+    """The .venv's python runs, is new enough and has pip (a failed ``venv`` leaves none)."""
+    check = (f"import sys, pip; sys.exit(0 if sys.version_info[:2] >= {MIN_PYTHON!r} else 1)")
+    try:
+        return _run([python, "-c", check], stdin=subprocess.DEVNULL,
+                    capture_output=True).returncode == 0
+    except OSError:
+        return False
+
+
+def _venv_hint() -> str:
+    version = f"{sys.version_info[0]}.{sys.version_info[1]}"
+    return (f"on Debian/Ubuntu run `sudo apt-get install python3-venv` (or python{version}-venv),"
+            f" elsewhere install Python from python.org, then run the command again")
+
+
+def create_venv(venv: Path = VENV) -> None:
+    """Create ``venv`` with this Python; a half-made one is removed, with the way to fix it."""
+    try:
+        import ensurepip  # noqa: F401  (Debian and Ubuntu ship it apart, in python3-venv)
+        import venv as _venv  # noqa: F401
+    except ImportError:
+        raise TaskError(f"{sys.executable} cannot create a virtual environment (no "
+                        f"ensurepip/venv module): {_venv_hint()}") from None
+    say(f"creating {venv.name} with {sys.executable} (Python {sys.version.split()[0]})")
+    result = _run([sys.executable, "-m", "venv", venv], stdin=subprocess.DEVNULL)
+    if result.returncode != 0 or not _venv_works(venv_python(venv)):
+        shutil.rmtree(venv, ignore_errors=True)
+        raise TaskError(f"`{sys.executable} -m venv {venv.name}` failed: {_venv_hint()}")
+
+
+def pip_version(python: Path) -> tuple[int, ...]:
+    result = _run([python, "-m", "pip", "--version"], stdin=subprocess.DEVNULL,
+                  capture_output=True, text=True)
+    words = result.stdout.split()
+    if result.returncode != 0 or len(words) < 2:
+        return (0,)
+    return tuple(int(part) for part in words[1].split(".")[:2] if part.isdigit())
+
+
+def install(venv: Path = VENV, pyproject: Path = ROOT / "pyproject.toml") -> Path:
+    """Make sure ``venv`` exists and holds this project as pyproject.toml says; its python.
+
+    Nothing here touches the network when the stamp is current, so an installed checkout
+    works offline.
+    """
+    python = venv_python(venv)
+    if venv.exists() and not _venv_works(python):
+        say(f"{venv.name} is broken or from another Python; making a new one")
+        shutil.rmtree(venv)
+    if not venv.exists():
+        create_venv(venv)
+    stamp = stamp_path(pyproject, venv)
+    if stamp.exists():
+        return python
+    offline = ("is this machine offline? pip needs PyPI: connect to the internet, "
+               "then run the command again")
+    have = pip_version(python)
+    if have < PIP_MIN:
+        need = ".".join(str(part) for part in PIP_MIN)
+        say(f"upgrading pip in {venv.name} (it has {'.'.join(map(str, have))}, needs {need})")
+        if _run([python, "-m", "pip", "install", "--quiet", "--upgrade", f"pip>={need}"],
+                stdin=subprocess.DEVNULL).returncode != 0:
+            raise TaskError(f"could not upgrade the old pip in {venv.name} (see pip's message "
+                            f"above); {offline}")
+    say(f"installing backprop and its dependencies into {venv.name} "
+        f"(the first time takes a minute or two)")
+    if _run([python, "-m", "pip", "install", "--quiet", "-e", ".[test]"],
+            stdin=subprocess.DEVNULL).returncode != 0:
+        raise TaskError(f"installing into {venv.name} failed (see pip's message above); "
+                        f"{offline}")
+    for old in venv.glob(".installed-*"):
+        old.unlink()
+    stamp.touch()
+    return python
+
+
+def port_in_use(ip: str, port: int) -> bool:
+    """Whether a server already listens on ``ip:port`` (bound as Tornado binds, SO_REUSEADDR)."""
+    family = socket.AF_INET6 if ":" in ip else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as sock:
+        if not WINDOWS:  # on Windows SO_REUSEADDR would let two servers share a port
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((ip, port))
+        except OSError:
+            return True
+    return False
+
+
+def _port(value: str | int | None, name: str) -> int | None:
+    if value in (None, ""):
+        return None
+    try:
+        port = int(value)
+    except ValueError:
+        port = -1
+    if not 0 < port < 65536:
+        raise TaskError(f"{name} must be a port number from 1 to 65535, got {value!r}")
+    return port
+
+
+def lab_command(python: Path, port: int | None = None, root: bool | None = None) -> list[str]:
+    """The ``jupyter lab`` command of ``make lab``; ``--allow-root`` only for root."""
+    cmd = [str(python), "-m", "jupyterlab", *LAB_ARGS]
+    if port is not None:
+        cmd += [f"--ServerApp.port={port}", "--ServerApp.port_retries=0"]
+    if is_root() if root is None else root:
+        cmd.append("--allow-root")  # Jupyter refuses to start as root without it
+    return cmd
+
+
+def app_command(python: Path, ip: str = APP_IP, port: int = APP_PORT) -> list[str]:
+    """The ``voila`` command of ``make app``."""
+    return [str(python), "-m", "voila", *VOILA_ARGS, f"--Voila.ip={ip}", f"--port={port}"]
+
+
+def _exec(cmd: list[str]) -> int:
+    """Become ``cmd`` (POSIX), so that Ctrl-C and signals to the process group reach it alone.
+
+    Windows has no exec that keeps the console: wait for it instead.
+    """
+    print("+ " + " ".join(shlex.quote(part) for part in cmd), flush=True)
+    os.chdir(ROOT)
+    if WINDOWS:
+        proc = subprocess.Popen(cmd)
+        while True:
+            try:
+                return proc.wait()
+            except KeyboardInterrupt:
+                continue  # the console sent Ctrl-C to the server too; let it shut down
+    os.execv(cmd[0], cmd)
+    return 1  # not reached
+
+
+def lab(port: str | int | None = None) -> int:
+    port = _port(port if port is not None else os.environ.get("LAB_PORT"), "LAB_PORT")
+    if port is not None and port_in_use("127.0.0.1", port):
+        raise TaskError(f"port {port} is in use (another Jupyter?): stop it, or choose "
+                        f"another port: make lab LAB_PORT={port + 1}")
+    python = install()
+    say("starting JupyterLab on notebooks/; it opens in your browser "
+        "(Ctrl-C, then y, stops it)")
+    return _exec(lab_command(python, port))
+
+
+def app(ip: str | None = None, port: str | int | None = None) -> int:
+    ip = ip or os.environ.get("APP_IP") or APP_IP
+    port = _port(port if port is not None else os.environ.get("APP_PORT"), "APP_PORT") \
+        or APP_PORT
+    if port_in_use(ip, port):
+        raise TaskError(f"port {port} on {ip} is in use (is make app already running?): stop "
+                        f"it, or choose another port: make app APP_PORT={port + 1}")
+    python = install()
+    where = (f"http://{socket.gethostname()}:{port}/ (or this machine's address)"
+             if ip in ("0.0.0.0", "::") else f"http://{ip}:{port}/")
+    say(f"the playground: open {where} in a browser (Ctrl-C stops it)")
+    return _exec(app_command(python, ip, port))
+
+
+def lint() -> int:
+    python = install()
+    return _run([python, "-m", "ruff", "check", "."]).returncode
+
+
+def browser(python: Path | None = None, install_it: bool = True) -> str | None:
+    """The browser for the browser tests (found, downloaded or installed), or None.
+
+    Prints one line either way; the tests then use it, or skip (fail under CI=true).
+    """
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import find_browser
+
+    python = python or venv_python()
+    try:
+        found = (find_browser.acquire if install_it else find_browser.find)(
+            python=str(python))
+    except find_browser.BadSetting as exc:
+        raise TaskError(str(exc)) from None
+    if found is None:
+        rule = "they fail, since CI=true" if find_browser.ci() else "they are skipped"
+        say(f"{find_browser.how_to_get()} ({rule})")
+        return None
+    say(f"browser tests use {found.path} ({found.source})")
+    return found.path
+
+
+def test(pytest_args: list[str] | None = None) -> int:
+    python = install()
+    if lint() != 0:
+        raise TaskError("ruff found problems (listed above): fix them, then run make test again")
+    env = dict(os.environ)
+    env.setdefault("BACKPROP_CACHE", str(ROOT / ".cache" / "sweeps"))
+    found = browser(python)
+    if found:
+        env["CHROMIUM"] = found
+    extra = shlex.split(env.get("PYTEST_ARGS", ""), posix=not WINDOWS)
+    cmd = [python, "-m", "pytest", "tests", "notebooks", *NBVAL_ARGS, *extra,
+           *(pytest_args or [])]
+    print("+ " + " ".join(shlex.quote(str(part)) for part in cmd), flush=True)
+    return _run(cmd, env=env).returncode
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python scripts/tasks.py",
+                                     description="The project's set-up (what make runs).")
+    sub = parser.add_subparsers(dest="task", required=True)
+    sub.add_parser("install", help="create .venv and install the project (when needed)")
+    p_lab = sub.add_parser("lab", help="install, then open JupyterLab on notebooks/")
+    p_lab.add_argument("--port", help="the port (default: $LAB_PORT, else Jupyter's 8888 or "
+                                      "the next free one)")
+    p_app = sub.add_parser("app", help="install, then serve the playground with Voila")
+    p_app.add_argument("--ip", help=f"the address to serve on (default: $APP_IP, else {APP_IP};"
+                                    f" 0.0.0.0 opens it to your network)")
+    p_app.add_argument("--port", help=f"the port (default: $APP_PORT, else {APP_PORT})")
+    p_test = sub.add_parser("test", help="install, lint, get a browser, run every test")
+    p_test.add_argument("pytest_args", nargs="*", help="more pytest arguments (after --)")
+    sub.add_parser("lint", help="ruff check")
+    p_browser = sub.add_parser("browser", help="find (or download/install) the test browser")
+    p_browser.add_argument("--no-install", action="store_true",
+                           help="only look, download and install nothing")
+    args = parser.parse_args(argv)
+    try:
+        if args.task == "install":
+            install()
+            return 0
+        if args.task == "lab":
+            return lab(args.port)
+        if args.task == "app":
+            return app(args.ip, args.port)
+        if args.task == "test":
+            return test(args.pytest_args)
+        if args.task == "lint":
+            return lint()
+        if args.task == "browser":
+            python = install() if not args.no_install else venv_python()
+            return 0 if browser(python, install_it=not args.no_install) else 1
+    except TaskError as exc:
+        print(f"backprop: {exc}", file=sys.stderr, flush=True)
+        return 1
+    except KeyboardInterrupt:
+        print("backprop: interrupted", file=sys.stderr, flush=True)
+        return 130
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

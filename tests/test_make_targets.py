@@ -1,0 +1,288 @@
+"""The README's commands themselves: ``make lab`` and ``make app``, started as a user would.
+
+Each test runs the command from the checkout in the background, in a process group of its own,
+on a free port given as the README documents it (``make lab LAB_PORT=...``,
+``make app APP_PORT=...``), with Jupyter's folders, the runtime directory among them, in a
+private temporary directory, so that neither a second run nor the user's own Jupyter
+interferes. It checks what the user would see, stops the command with SIGTERM to its process
+group and checks that nothing it started is left: no process (the kernels too, which Jupyter
+starts in process groups of their own), no server file in the runtime directory, the port free.
+
+The same is done with ``python scripts/tasks.py lab|app --port ...``, the Windows route, here on
+POSIX; its Windows-only parts (paths under ``.venv\\Scripts``, no exec, no process groups) are
+not tested.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+import uuid
+from pathlib import Path
+
+import pytest
+from browser_helpers import ARTIFACTS, REPO, free_port, isolated_env, launch_browser, wait_until
+
+pytestmark = pytest.mark.skipif(
+    not hasattr(os, "killpg"),
+    reason="process-group checks need POSIX; on Windows the same scripts/tasks.py is used")
+
+ROUTES = {
+    "make": ["make"],  # the README's command
+    "tasks.py": [sys.executable, "scripts/tasks.py"],  # the README's Windows command
+}
+NOTEBOOKS = sorted(path.name for path in (REPO / "notebooks").glob("*.ipynb"))
+START = 120  # s for a server to come up (the install step is already done by make test)
+STOP = 30  # s for everything to end after SIGTERM
+WIDGETS = 90  # s for the playground to show and finish its first run
+MARKER = "BACKPROP_SETUP_TEST"  # inherited by every process the command starts
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with launch_browser() as chromium:
+        yield chromium
+
+
+def user_env(home: Path, **settings: str) -> dict[str, str]:
+    """A user's environment: no make of ours around, Jupyter's folders private to the test."""
+    env = isolated_env(home)
+    env["JUPYTER_DATA_DIR"] = str(home / "data")  # the notebook-signing key goes there
+    for name in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES", "PYTEST_ARGS",
+                 "LAB_PORT", "APP_IP", "APP_PORT"):
+        env.pop(name, None)
+    # Do not open a browser window on a developer's desktop.
+    Path(env["JUPYTER_CONFIG_DIR"], "jupyter_server_config.json").write_text(
+        json.dumps({"ServerApp": {"open_browser": False}, "LabApp": {"open_browser": False}}))
+    env["BROWSER"] = "true"
+    env[MARKER] = uuid.uuid4().hex
+    env.update(settings)
+    return env
+
+
+def processes() -> list[tuple[int, int, int, str]]:
+    """(pid, ppid, pgid, state) of every process, from POSIX ``ps``."""
+    out = subprocess.run(["ps", "-A", "-o", "pid=", "-o", "ppid=", "-o", "pgid=", "-o", "stat="],
+                         capture_output=True, text=True, check=True).stdout
+    rows = []
+    for line in out.splitlines():
+        parts = line.split()
+        if len(parts) >= 4 and parts[0].isdigit():
+            rows.append((int(parts[0]), int(parts[1]), int(parts[2]), parts[3]))
+    return rows
+
+
+def living(rows):
+    return [row for row in rows if not row[3].startswith("Z")]  # a zombie has ended
+
+
+def marked(marker: str) -> set[int]:
+    """Processes whose environment carries ``marker`` (Linux's /proc; empty elsewhere)."""
+    found = set()
+    for environ in Path("/proc").glob("[0-9]*/environ"):
+        try:
+            if f"{MARKER}={marker}".encode() in environ.read_bytes().split(b"\0"):
+                found.add(int(environ.parent.name))
+        except OSError:
+            continue
+    return found
+
+
+class Command:
+    """The README's command running in the background, in a process group of its own."""
+
+    def __init__(self, name: str, argv: list[str], env: dict[str, str]):
+        ARTIFACTS.mkdir(exist_ok=True)
+        self.log_path = ARTIFACTS / f"{name}.log"
+        self._log = open(self.log_path, "wb")  # closed in stop()
+        self.env = env
+        self.proc = subprocess.Popen(argv, cwd=REPO, env=env, stdin=subprocess.DEVNULL,
+                                     stdout=self._log, stderr=subprocess.STDOUT,
+                                     start_new_session=True)
+        self.seen: set[int] = {self.proc.pid}
+
+    def log(self) -> str:
+        self._log.flush()
+        return self.log_path.read_text(errors="replace")
+
+    def check_running(self) -> None:
+        if self.proc.poll() is not None:
+            raise AssertionError(f"{self.proc.args} exited with code {self.proc.returncode}:\n"
+                                 f"{self.log()[-3000:]}")
+
+    def note_descendants(self) -> None:
+        """Remember every process below the command now (a kernel has its own group)."""
+        rows = processes()
+        children: dict[int, list[int]] = {}
+        for pid, ppid, _, _ in rows:
+            children.setdefault(ppid, []).append(pid)
+        todo = [self.proc.pid]
+        while todo:
+            pid = todo.pop()
+            for child in children.get(pid, []):
+                if child not in self.seen:
+                    self.seen.add(child)
+                    todo.append(child)
+        self.seen |= marked(self.env[MARKER])
+
+    def left(self) -> list[str]:
+        """What is still running of what the command started."""
+        rows = living(processes())
+        pids = {row[0] for row in rows}
+        left = {row for row in rows if row[2] == self.proc.pid}  # its process group
+        left |= {row for row in rows if row[0] in self.seen | marked(self.env[MARKER])}
+        return [f"pid {pid} (pgid {pgid}, {state})" for pid, _, pgid, state in sorted(left)
+                if pid in pids]
+
+    def stop(self) -> list[str]:
+        """SIGTERM to the process group; wait for all of it to end; what was still left."""
+        self.note_descendants()
+        try:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+        except ProcessLookupError:
+            pass
+        deadline = time.monotonic() + STOP
+        while time.monotonic() < deadline:
+            self.proc.poll()
+            if self.proc.returncode is not None and not self.left():
+                return []
+            time.sleep(0.25)
+        return self.left()
+
+    def kill(self) -> None:
+        """After the checks, whatever happened: SIGKILL to anything left, close the log."""
+        for pid in self.seen | marked(self.env[MARKER]) | {self.proc.pid}:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+        try:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        if self.proc.poll() is None:
+            self.proc.wait(10)
+        self._log.close()
+
+
+def get(url: str, timeout: float = 10) -> bytes:
+    with urllib.request.urlopen(url, timeout=timeout) as response:
+        assert response.status == 200, f"{url}: HTTP {response.status}"
+        return response.read()
+
+
+def answers(url: str) -> bool:
+    try:
+        get(url, timeout=5)
+    except (urllib.error.URLError, ConnectionError, TimeoutError):
+        return False
+    return True
+
+
+def port_free(port: int) -> bool:
+    try:
+        urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2).close()
+    except urllib.error.HTTPError:
+        return False
+    except (urllib.error.URLError, ConnectionError, TimeoutError):
+        return True
+    return False
+
+
+def check_stopped(cmd: Command, runtime: Path, port: int) -> None:
+    left = cmd.stop()
+    assert not left, f"still running after SIGTERM to the process group: {left}\n" \
+                     f"{cmd.log()[-3000:]}"
+    files = sorted(p.name for p in runtime.glob("*") if p.name.startswith(("jpserver", "kernel")))
+    assert not files, f"left in the runtime directory (not shut down cleanly): {files}"
+    assert port_free(port), f"port {port} still answers"
+
+
+def route_argv(route: str, target: str, variable: str, port: int) -> list[str]:
+    """The README's command line: ``make lab LAB_PORT=8890``, ``... tasks.py lab --port 8890``."""
+    if route == "make" and shutil.which("make") is None:
+        pytest.skip("no make on this machine (the tasks.py route is its replacement)")
+    setting = [f"{variable}={port}"] if route == "make" else ["--port", str(port)]
+    return ROUTES[route] + [target] + setting
+
+
+@pytest.mark.parametrize("route", list(ROUTES))
+def test_make_lab_serves_the_notebooks(route, tmp_path):
+    port = free_port()
+    env = user_env(tmp_path / "home")
+    runtime = Path(env["JUPYTER_RUNTIME_DIR"])
+    cmd = Command(f"make-lab-{route}", route_argv(route, "lab", "LAB_PORT", port), env)
+    try:
+        # The server writes its URL and random token into the (private) runtime directory.
+        def server_file():
+            cmd.check_running()
+            files = sorted(runtime.glob("jpserver-*.json"))
+            return json.loads(files[0].read_text()) if files else None
+
+        info = wait_until(server_file, START, lambda: f"no server file in {runtime}:\n"
+                                                     f"{cmd.log()[-3000:]}")
+        assert info["port"] == port, f"JupyterLab is on port {info['port']}, LAB_PORT={port}"
+        base, token = f"http://127.0.0.1:{port}", info["token"]
+        assert token, "the server should have a random token"
+        wait_until(lambda: answers(f"{base}/api/status?token={token}"), START,
+                   lambda: f"{base}/api/status does not answer:\n{cmd.log()[-3000:]}")
+        listing = json.loads(get(f"{base}/api/contents?token={token}"))
+        names = sorted(item["name"] for item in listing["content"] if item["type"] == "notebook")
+        assert names == NOTEBOOKS, f"JupyterLab lists {names}, notebooks/ holds {NOTEBOOKS}"
+        page = get(f"{base}/lab?token={token}").decode()
+        assert "<title>JupyterLab</title>" in page, page[:500]
+        # --allow-root exactly when root (Jupyter refuses root without it, issue 7).
+        log = cmd.log()
+        assert ("--allow-root" in log) == (os.geteuid() == 0), log[-2000:]
+        check_stopped(cmd, runtime, port)
+    finally:
+        cmd.kill()
+
+
+@pytest.mark.parametrize("route", list(ROUTES))
+def test_make_app_shows_the_playground(route, browser, tmp_path):
+    port = free_port()
+    env = user_env(tmp_path / "home")
+    runtime = Path(env["JUPYTER_RUNTIME_DIR"])
+    cmd = Command(f"make-app-{route}", route_argv(route, "app", "APP_PORT", port), env)
+    context = browser.new_context(viewport={"width": 1280, "height": 1000})
+    try:
+        base = f"http://127.0.0.1:{port}"
+        assert f"open {base}/" in wait_until(
+            lambda: cmd.check_running() or ("open http" in cmd.log() and cmd.log()), START,
+            lambda: f"no URL announced:\n{cmd.log()[-3000:]}"), cmd.log()[-2000:]
+        wait_until(lambda: cmd.check_running() or answers(f"{base}/voila/static/favicon.ico"),
+                   START, lambda: f"Voila does not answer on {base}:\n{cmd.log()[-3000:]}")
+        page = context.new_page()
+        page.set_default_timeout(WIDGETS * 1000)
+        page.goto(f"{base}/")  # no token: what the students open
+        root = page.locator(".bp-playground").first
+        root.wait_for(state="visible")
+        for label in ("learning rate", "hidden units"):
+            slider = root.locator(".widget-slider").filter(
+                has=page.locator(".widget-label").get_by_text(label, exact=True))
+            slider.locator(".noUi-handle").first.wait_for(state="visible")
+        status = root.locator(".bp-status").first
+        wait_until(lambda: status.inner_text().strip().startswith(("finished", "error")),
+                   WIDGETS, lambda: f"status {status.inner_text()!r}")
+        assert status.inner_text().startswith("finished"), status.inner_text()
+        root.locator("img").first.wait_for(state="visible")
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"make-app-{route}.png"), full_page=True)
+        cmd.note_descendants()  # the page's kernel, before closing the page may end it
+        page.close()
+        check_stopped(cmd, runtime, port)
+        # Voila keeps the kernels' connection files in a temporary folder of its own.
+        folders = re.findall(r"Storing connection files in (\S+?)\.?$", cmd.log(), re.M)
+        assert all(not Path(folder).exists() for folder in folders), folders
+    finally:
+        context.close()
+        cmd.kill()
