@@ -871,15 +871,15 @@ def _tiny_answers() -> dict[str, tuple[str, float]]:
     stepped = {k: TINY[k] - 0.5 * grads[k] for k in TINY}
     y_after = forward(stepped, TINY_X)[0]
     return {
-        "01-1": ("the quadratic loss after one step of lr 0.5 on the tiny example",
+        "01-6": ("the quadratic loss after one step of lr 0.5 on the tiny example",
                  loss(y_after, TINY_Y, "mse")),
-        "01-2": ("d_u5 of the tiny example with the cross-entropy",
+        "01-7": ("d_u5 of the tiny example with the cross-entropy",
                  float(cache["y_hat"][0, 0] - 1.0)),
     }
 
 
 def check_answer(exercise: str, value: float) -> None:
-    """Accept or reject a numerical answer to an end-of-notebook exercise, e.g. ``"01-1"``."""
+    """Accept or reject a numerical answer to an end-of-notebook exercise, e.g. ``"01-6"``."""
     __tracebackhide__ = True
     answers = _tiny_answers()
     if exercise not in answers:
@@ -892,18 +892,29 @@ def check_answer(exercise: str, value: float) -> None:
 
 
 # --------------------------------------------------------------------------- notebooks
+_SKIPPED: list[str] = []  # unfinished exercises met by skip_if_unfinished in this kernel
+
+
 @contextlib.contextmanager
 def skip_if_unfinished():
     """In the student edition: skip a cell politely while an exercise it needs is a stub.
 
     The body runs until it calls an unfinished exercise, whose stub raises
-    ``NotImplementedError("exercise 4f: d_W1")``; that stops the cell with one line
-    instead of a traceback. Any other error passes through.
+    ``NotImplementedError("exercise 4f: d_W1_from")``; that stops the cell with one line
+    instead of a traceback. A ``NameError`` is skipped the same way once an earlier cell
+    was skipped (the name it lacks was to come from that cell). Any other error passes
+    through.
     """
     try:
         yield
     except NotImplementedError as exc:
         if not str(exc).startswith("exercise"):
             raise
+        _SKIPPED.append(str(exc))
         print(f"Skipped: this cell needs {exc}, which is not written yet. "
               "Finish it, run its check, then rerun this cell.")
+    except NameError as exc:
+        if not _SKIPPED:
+            raise
+        print(f"Skipped: this cell needs {exc.name!r}, from a cell above that was skipped "
+              f"because {_SKIPPED[-1]} is not written yet.")
