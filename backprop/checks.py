@@ -916,5 +916,6 @@ def skip_if_unfinished():
     except NameError as exc:
         if not _SKIPPED:
             raise
-        print(f"Skipped: this cell needs {exc.name!r}, from a cell above that was skipped "
-              f"because {_SKIPPED[-1]} is not written yet.")
+        print(f"Skipped: this cell needs {exc.name!r}, which a cell above did not define "
+              f"because it was skipped ({_SKIPPED[-1]} was not written yet). Once it is, "
+              "rerun the cells above this one.")

@@ -475,5 +475,5 @@ def test_skip_if_unfinished_skips_cells_that_need_a_skipped_cells_results(capsys
     with checks.skip_if_unfinished():
         undefined_name  # noqa: B018, F821
     out = capsys.readouterr().out
-    assert "needs 'undefined_name', from a cell above that was skipped because exercise 4a" \
-        in out
+    assert "needs 'undefined_name', which a cell above did not define because it was " \
+        "skipped (exercise 4a: d_u5_from was not written yet)" in out
