@@ -56,3 +56,9 @@ bench: $(STAMP)
 
 clean-venv:
 	rm -rf $(VENV)
+
+# The student edition, from the teacher's notebooks: student/self-study (committed: each
+# solution folded into a collapsed <details>) and student/classroom (git-ignored: none).
+.PHONY: student
+student: $(STAMP)
+	$(BIN)/python scripts/make_student.py
