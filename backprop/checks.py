@@ -45,7 +45,14 @@ STEPS = ("d_u5", "d_W2", "d_b2", "d_u3", "d_u2", "d_W1", "d_b1")  # in the order
 
 
 class CheckFailed(AssertionError):
-    """An exercise's answer is wrong; the message says what, by how much and, if known, why."""
+    """An exercise's answer is wrong; the message says what, by how much and, if known, why.
+
+    In IPython and Jupyter it is shown as its message alone: the traceback would only
+    point into the checker, and the message already names what is wrong.
+    """
+
+    def _render_traceback_(self) -> list[str]:  # IPython's hook for custom tracebacks
+        return [f"\x1b[0;31mCheckFailed\x1b[0m: {self}"]
 
 
 # --------------------------------------------------------------------------- helpers

@@ -477,3 +477,9 @@ def test_skip_if_unfinished_skips_cells_that_need_a_skipped_cells_results(capsys
     out = capsys.readouterr().out
     assert "needs 'undefined_name', which a cell above did not define because it was " \
         "skipped (exercise 4a: d_u5_from was not written yet)" in out
+
+
+def test_ipython_shows_a_failed_check_as_its_message_alone():
+    with pytest.raises(CheckFailed) as info:
+        checks.check_backward_step("d_b2", lambda d_u5: d_u5.mean(axis=0))
+    assert info.value._render_traceback_() == [f"\x1b[0;31mCheckFailed\x1b[0m: {info.value}"]
