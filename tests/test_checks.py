@@ -339,6 +339,8 @@ def test_quadratic_derivative_for_the_cross_entropy_and_the_other_way_round():
 def test_W2_instead_of_W2_transposed():
     rejects(checks.check_backward_step, "d_u3", lambda d_u5, W2: d_u5 @ W2,
             says="W2 instead of W2.T")
+    rejects(checks.check_backward, make_backward(d_u3=lambda d_u5, W2: d_u5 @ W2),
+            says="d_u3 looks wrong: W2 instead of W2.T")
 
 
 def test_sigmoid_that_overflows_for_large_negative_inputs():
@@ -483,3 +485,13 @@ def test_ipython_shows_a_failed_check_as_its_message_alone():
     with pytest.raises(CheckFailed) as info:
         checks.check_backward_step("d_b2", lambda d_u5: d_u5.mean(axis=0))
     assert info.value._render_traceback_() == [f"\x1b[0;31mCheckFailed\x1b[0m: {info.value}"]
+
+
+def test_the_reference_formulas_are_those_of_bp_backward():
+    """The checks compare each step with checks.RIGHT; those formulas give bp.backward."""
+    for case in checks._cases():
+        for kind in ("mse", "cross_entropy"):
+            env = checks._run_steps(case, kind)
+            grads = bp.backward(case.params, case.cache, case.Y, loss=kind)
+            for key in grads:
+                assert bp.relative_error(env[f"d_{key}"], grads[key]) < 1e-12
