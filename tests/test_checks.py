@@ -495,3 +495,26 @@ def test_the_reference_formulas_are_those_of_bp_backward():
             grads = bp.backward(case.params, case.cache, case.Y, loss=kind)
             for key in grads:
                 assert bp.relative_error(env[f"d_{key}"], grads[key]) < 1e-12
+
+
+def test_a_students_own_plain_functions_train_past_85_percent(mnist):
+    """Issue 10's bar: the student's own forward, backward and SGD epoch (here the plain
+    versions above, nothing from the package's training code) reach 85 % validation."""
+    backward = make_backward()
+
+    def sgd_epoch(params, X, Y, lr, batch_size, loss, rng):
+        order = rng.permutation(len(X))
+        for start in range(0, len(X), batch_size):
+            rows = order[start:start + batch_size]
+            _, cache = forward(params, X[rows])
+            grads = backward(params, cache, Y[rows], loss)
+            params = {key: params[key] - lr * grads[key] for key in params}
+        return params
+
+    checks.check_sgd_epoch(sgd_epoch)
+    params, rng = bp.init_params([784, 110, 10], np.random.default_rng(0)), \
+        np.random.default_rng(1)
+    for _ in range(3):
+        params = sgd_epoch(params, mnist.train.X, mnist.train.Y, lr=1.0, batch_size=10,
+                           loss="cross_entropy", rng=rng)
+    assert checks.check_trained(params, mnist) >= 0.85
