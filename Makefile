@@ -20,7 +20,7 @@ PYTHON ?= python3
 TASKS  := $(PYTHON) scripts/tasks.py
 BIN    := .venv/bin
 
-.PHONY: lab app test lint install browser bench notebooks clean-venv
+.PHONY: lab app test lint install browser bench notebooks clean-venv student
 
 lab:
 	@$(TASKS) lab
@@ -53,3 +53,8 @@ bench: install
 
 clean-venv:
 	rm -rf .venv
+
+# The student edition, from the teacher's notebooks: student/self-study (committed: each
+# solution folded into a collapsed <details>) and student/classroom (git-ignored: none).
+student: install
+	$(BIN)/python scripts/make_student.py
