@@ -77,7 +77,7 @@ def sweep_plot(summary, x: str, *, report: Mapping[str, Sequence[float]] | None 
     -------
     fig, ax
     """
-    fig, ax = _axes(ax)
+    fig, ax = _axes(ax, figsize=(8.5, 4))
     xs = np.asarray(summary.index, dtype=float)
     seeds = summary[("n_seeds", "")].unique() if ("n_seeds", "") in summary else []
     if len(seeds) == 1 and seeds[0] == 1:
@@ -99,9 +99,11 @@ def sweep_plot(summary, x: str, *, report: Mapping[str, Sequence[float]] | None 
         ax.set_xscale("log")
     ax.set_xticks(xs, [f"{v:g}" for v in xs])  # the tested values, not only round numbers
     ax.xaxis.set_minor_locator(NullLocator())
+    if len(xs) > 6:  # close values on a log axis would overprint each other
+        ax.tick_params(axis="x", labelrotation=60)
     ax.set(xlabel=x, ylabel="accuracy (%)", title=title)
     ax.grid(alpha=0.3)
-    ax.legend(fontsize="small")
+    ax.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1))  # off the data
     return fig, ax
 
 
