@@ -135,7 +135,8 @@ def digit_grid(X: np.ndarray, y: np.ndarray, *, per_class: int = 8, titles=None,
 
 
 def image_grid(images: np.ndarray, *, ncols: int = 10, titles: Sequence[str] | None = None,
-               cmap: str = "gray_r", symmetric: bool = False, figsize=None):
+               cmap: str = "gray_r", symmetric: bool = False, figsize=None,
+               fontsize: str | float = "small"):
     """Small images (e.g. hidden units' weights or misclassified digits) in a grid.
 
     Parameters
@@ -145,6 +146,8 @@ def image_grid(images: np.ndarray, *, ncols: int = 10, titles: Sequence[str] | N
     titles : one short string per image
     cmap : str
     symmetric : bool, centre the colour scale on 0 (for weights)
+    figsize : (width, height) in inches, optional
+    fontsize : the titles' font size (smaller for titles of several lines)
 
     Returns
     -------
@@ -162,7 +165,7 @@ def image_grid(images: np.ndarray, *, ncols: int = 10, titles: Sequence[str] | N
         ax.imshow(images[i], cmap=cmap, vmin=-lim if symmetric else None,
                   vmax=lim if symmetric else None, interpolation="nearest")
         if titles is not None:
-            ax.set_title(titles[i], fontsize="small")
+            ax.set_title(titles[i], fontsize=fontsize)
     return fig, axes
 
 

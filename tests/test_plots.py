@@ -68,6 +68,8 @@ def test_image_plots(rng):
     assert ax.images[0].get_array().shape == (280, 84)
     fig, axes = plots.image_grid(X[:7], ncols=4, titles=list("abcdefg"), symmetric=True)
     assert axes.shape == (2, 4) and axes[0, 0].get_title() == "a"
+    fig, axes = plots.image_grid(X[:2], ncols=2, titles=["a\nb", "c"], fontsize=6)
+    assert axes[0, 0].title.get_fontsize() == 6
 
 
 def test_network_diagram_and_table():
