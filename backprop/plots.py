@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 
 import matplotlib.pyplot as plt
 import numpy as np
-from matplotlib.ticker import MaxNLocator
+from matplotlib.ticker import MaxNLocator, NullLocator
 
 TRAIN_COLOR, VAL_COLOR = "tab:blue", "tab:orange"
 
@@ -61,7 +61,9 @@ def learning_curves(history: Mapping[str, Sequence[float]], *, axes=None, title:
 
 def sweep_plot(summary, x: str, *, report: Mapping[str, Sequence[float]] | None = None,
                logx: bool = False, ax=None, title: str = ""):
-    """Mean +- std of training and validation accuracy against one hyperparameter.
+    """Mean +- std over seeds of training and validation accuracy against one hyperparameter.
+
+    The x axis is labelled at the tested values; the legend says what the error bars are.
 
     Parameters
     ----------
@@ -75,21 +77,33 @@ def sweep_plot(summary, x: str, *, report: Mapping[str, Sequence[float]] | None 
     -------
     fig, ax
     """
-    fig, ax = _axes(ax)
+    fig, ax = _axes(ax, figsize=(8.5, 4))
     xs = np.asarray(summary.index, dtype=float)
+    seeds = summary[("n_seeds", "")].unique() if ("n_seeds", "") in summary else []
+    if len(seeds) == 1 and seeds[0] == 1:
+        bars = ""
+    elif len(seeds) == 1:
+        bars = f": mean ± std over {seeds[0]} seeds"
+    else:
+        bars = ": mean ± std over seeds"
     for split, color in (("train", TRAIN_COLOR), ("val", VAL_COLOR)):
         mean = 100 * summary[(f"{split}_acc", "mean")].to_numpy()
         std = 100 * summary[(f"{split}_acc", "std")].fillna(0).to_numpy()
         name = "training" if split == "train" else "validation"
-        ax.errorbar(xs, mean, yerr=std, color=color, marker="o", capsize=3, label=f"ours, {name}")
+        ax.errorbar(xs, mean, yerr=std, color=color, marker="o", capsize=3,
+                    label=f"ours, {name}{bars}")
         if report is not None and split in report:
             ax.plot(xs, report[split], color=color, marker="x", linestyle="--",
                     label=f"report, {name}")
     if logx:
         ax.set_xscale("log")
+    ax.set_xticks(xs, [f"{v:g}" for v in xs])  # the tested values, not only round numbers
+    ax.xaxis.set_minor_locator(NullLocator())
+    if len(xs) > 6:  # close values on a log axis would overprint each other
+        ax.tick_params(axis="x", labelrotation=60)
     ax.set(xlabel=x, ylabel="accuracy (%)", title=title)
     ax.grid(alpha=0.3)
-    ax.legend(fontsize="small")
+    ax.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1))  # off the data
     return fig, ax
 
 
@@ -121,7 +135,8 @@ def digit_grid(X: np.ndarray, y: np.ndarray, *, per_class: int = 8, titles=None,
 
 
 def image_grid(images: np.ndarray, *, ncols: int = 10, titles: Sequence[str] | None = None,
-               cmap: str = "gray_r", symmetric: bool = False, figsize=None):
+               cmap: str = "gray_r", symmetric: bool = False, figsize=None,
+               fontsize: str | float = "small"):
     """Small images (e.g. hidden units' weights or misclassified digits) in a grid.
 
     Parameters
@@ -131,6 +146,8 @@ def image_grid(images: np.ndarray, *, ncols: int = 10, titles: Sequence[str] | N
     titles : one short string per image
     cmap : str
     symmetric : bool, centre the colour scale on 0 (for weights)
+    figsize : (width, height) in inches, optional
+    fontsize : the titles' font size (smaller for titles of several lines)
 
     Returns
     -------
@@ -148,7 +165,7 @@ def image_grid(images: np.ndarray, *, ncols: int = 10, titles: Sequence[str] | N
         ax.imshow(images[i], cmap=cmap, vmin=-lim if symmetric else None,
                   vmax=lim if symmetric else None, interpolation="nearest")
         if titles is not None:
-            ax.set_title(titles[i], fontsize="small")
+            ax.set_title(titles[i], fontsize=fontsize)
     return fig, axes
 
 
@@ -162,6 +179,9 @@ def confusion_matrix(y_true: np.ndarray, y_pred: np.ndarray, n_classes: int = 10
 def confusion_plot(y_true: np.ndarray, y_pred: np.ndarray, *, ax=None, title: str = ""):
     """The confusion matrix as a heat map with the counts written in.
 
+    The diagonal (correct answers) is left white and its counts are bold; the colours show
+    only the mistakes, with white counts on the darker cells.
+
     Returns
     -------
     fig, ax
@@ -171,9 +191,12 @@ def confusion_plot(y_true: np.ndarray, y_pred: np.ndarray, *, ax=None, title: st
     off = C.astype(float)
     np.fill_diagonal(off, np.nan)  # colour the mistakes; the diagonal would swamp the scale
     im = ax.imshow(off, cmap="Reds")
+    dark = np.nanmax(off) / 2 if np.isfinite(off).any() else np.inf
     for i in range(C.shape[0]):
         for j in range(C.shape[1]):
-            ax.text(j, i, str(C[i, j]), ha="center", va="center", fontsize=7,
+            # white on the darker half of the colour scale, black elsewhere, for contrast
+            color = "white" if i != j and off[i, j] > dark else "black"
+            ax.text(j, i, str(C[i, j]), ha="center", va="center", fontsize=7, color=color,
                     fontweight="bold" if i == j else "normal")
     ax.set(xticks=range(10), yticks=range(10), xlabel="predicted", ylabel="true", title=title)
     fig.colorbar(im, ax=ax, label="misclassified count")

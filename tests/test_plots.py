@@ -38,6 +38,9 @@ def test_sweep_plot_with_report_points():
     fig, ax = plots.sweep_plot(summarize(frame, "lr"), "learning rate", logx=True,
                                report={"train": [91, 96], "val": [89, 90]})
     assert ax.get_xscale() == "log" and len(ax.lines) >= 2
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["0.1", "1"]  # the tested values
+    labels = ax.get_legend_handles_labels()[1]
+    assert "ours, validation: mean ± std over 2 seeds" in labels and "report, training" in labels
 
 
 def test_confusion_matrix_counts():
@@ -48,6 +51,16 @@ def test_confusion_matrix_counts():
     assert ax.get_xlabel() == "predicted"
 
 
+def test_confusion_plot_counts_readable_on_dark_cells():
+    y_true = np.array([0] * 5 + [1] * 3 + [0, 1, 2])
+    y_pred = np.array([1] * 5 + [0] * 3 + [0, 1, 2])
+    fig, ax = plots.confusion_plot(y_true, y_pred)
+    colors = {(round(t.get_position()[1]), round(t.get_position()[0])): t.get_color()
+              for t in ax.texts}
+    assert colors[(0, 1)] == "white"  # 5 mistakes: the darkest cell
+    assert colors[(1, 0)] == "white" and colors[(2, 0)] == "black" and colors[(0, 0)] == "black"
+
+
 def test_image_plots(rng):
     X = rng.random((40, 784))
     y = np.arange(40) % 10
@@ -55,6 +68,8 @@ def test_image_plots(rng):
     assert ax.images[0].get_array().shape == (280, 84)
     fig, axes = plots.image_grid(X[:7], ncols=4, titles=list("abcdefg"), symmetric=True)
     assert axes.shape == (2, 4) and axes[0, 0].get_title() == "a"
+    fig, axes = plots.image_grid(X[:2], ncols=2, titles=["a\nb", "c"], fontsize=6)
+    assert axes[0, 0].title.get_fontsize() == 6
 
 
 def test_network_diagram_and_table():
