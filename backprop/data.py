@@ -4,14 +4,25 @@
 (``x_train`` (60000, 28, 28), ``y_train``, ``x_test`` (10000, 28, 28), ``y_test``),
 built by ``scripts/make_mnist_npz.py``. MNIST is by Yann LeCun, Corinna Cortes and
 Christopher J. C. Burges, made available under CC BY-SA 3.0.
+
+On first use the shipped file is decompressed into a cache file of plain bytes (55 MB, in
+``$BACKPROP_DATA_CACHE``, else ``$XDG_CACHE_HOME/backprop`` or ``~/.cache/backprop``), which
+every process then maps read-only into memory: the operating system keeps one copy for all
+the kernels of a classroom server instead of one per kernel. The cache is checked by SHA-256
+on every first load in a process, written atomically, and rebuilt if it is missing,
+half-written or altered.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import gzip
 import hashlib
 import io
+import os
+import tempfile
+import warnings
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +39,11 @@ IDX_FILES = {
     "x_test": "t10k-images-idx3-ubyte",
     "y_test": "t10k-labels-idx1-ubyte",
 }
+# The cache file: x_train, y_train, x_test, y_test as uint8, one after the other.
+CACHE_LAYOUT = (("x_train", (60000, 28, 28)), ("y_train", (60000,)),
+                ("x_test", (10000, 28, 28)), ("y_test", (10000,)))
+CACHE_SHA256 = "06b0d1f124c4e5fa796686ade41a9b778edacc8622f2195a352ef479ad44fc16"
+CACHE_BYTES = sum(int(np.prod(shape)) for _, shape in CACHE_LAYOUT)
 REBUILD_HINT = ("Reinstall the package (pip install -e .) or rebuild the file with "
                 "scripts/make_mnist_npz.py")
 
@@ -124,12 +140,91 @@ def read_raw(path: str | Path | None = None):
 
 @functools.lru_cache(maxsize=1)
 def _read_shipped():
-    # Verified and decompressed once per process; read-only so no caller can alter the cache.
+    # Verified once per process; read-only so that no caller can alter the shared copy.
+    try:
+        return _map_cache(cache_path())
+    except OSError as exc:  # e.g. a read-only home: each process keeps its own copy
+        warnings.warn(f"cannot use the data cache ({exc}); decompressing the data in memory",
+                      RuntimeWarning, stacklevel=3)
     raw = read_npz(MNIST_PATH, sha256=MNIST_SHA256)
     for pair in raw:
         for arr in pair:
             arr.setflags(write=False)
     return raw
+
+
+def cache_path() -> Path:
+    """Where the decompressed, memory-mapped copy of the shipped data lives."""
+    folder = os.environ.get("BACKPROP_DATA_CACHE")
+    if not folder:
+        base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+        folder = Path(base) / "backprop"
+    return Path(folder).expanduser() / f"mnist-{MNIST_SHA256[:16]}.u8"
+
+
+def _sha256_of(path: Path) -> str:
+    # read(), not the map: checking must not map every page into this process
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        while chunk := fh.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def cache_is_valid(path: Path) -> bool:
+    """True when ``path`` is a complete, unaltered cache file (size, then SHA-256)."""
+    try:
+        return path.stat().st_size == CACHE_BYTES and _sha256_of(path) == CACHE_SHA256
+    except FileNotFoundError:
+        return False
+
+
+def build_cache(path: Path) -> None:
+    """Decompress the (verified) shipped file into ``path``, atomically.
+
+    The bytes go to a temporary file in the same folder, are checked against
+    ``CACHE_SHA256`` and flushed to disk, and only then renamed over ``path``: a crash
+    leaves no half-written cache behind, and processes building it at the same time
+    each rename a complete file.
+    """
+    (x_train, y_train), (x_test, y_test) = read_npz(MNIST_PATH, sha256=MNIST_SHA256)
+    arrays = dict(x_train=x_train, y_train=y_train, x_test=x_test, y_test=y_test)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        digest = hashlib.sha256()
+        with os.fdopen(fd, "wb") as fh:
+            for name, shape in CACHE_LAYOUT:
+                raw = np.ascontiguousarray(arrays[name], dtype=np.uint8).reshape(shape).tobytes()
+                digest.update(raw)
+                fh.write(raw)
+            fh.flush()
+            os.fsync(fh.fileno())
+        if digest.hexdigest() != CACHE_SHA256:
+            raise ValueError(f"{MNIST_PATH} decompressed to unexpected bytes (SHA-256 "
+                             f"{digest.hexdigest()[:12]}...). {REBUILD_HINT}.")
+        os.chmod(tmp, 0o444)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def _map_cache(path: Path):
+    if not cache_is_valid(path):
+        if path.exists():
+            warnings.warn(f"the data cache {path} is incomplete or altered; rebuilding it",
+                          RuntimeWarning, stacklevel=4)
+        build_cache(path)
+    # a plain read-only ndarray over the map (np.asarray drops the memmap subclass)
+    mapped = np.asarray(np.memmap(path, dtype=np.uint8, mode="r", shape=(CACHE_BYTES,)))
+    arrays, offset = {}, 0
+    for name, shape in CACHE_LAYOUT:
+        size = int(np.prod(shape))
+        arrays[name] = mapped[offset:offset + size].reshape(shape)
+        offset += size
+    return (arrays["x_train"], arrays["y_train"]), (arrays["x_test"], arrays["y_test"])
 
 
 def read_npz(path: Path, sha256: str | None = None):
