@@ -60,7 +60,7 @@ from jupyter_server.services.kernels.connection.base import (
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests"))
-from browser_helpers import Server, free_port, isolated_env  # noqa: E402
+from browser_helpers import CHROMIUM, CHROMIUM_ARGS, Server, free_port, isolated_env  # noqa: E402
 
 APP = REPO / "app"
 BIN = Path(sys.executable).parent
@@ -321,6 +321,77 @@ def classroom(n: int, preheat: int, stagger: float) -> dict:
             server.stop()
 
 
+WATCH_JS = """() => {
+    // Timestamps, in the page's clock, of the key press, each new picture and each status text.
+    const root = document.querySelector('.bp-playground');
+    const status = root.querySelector('.bp-status');
+    const plot = root.querySelector('img.bp-plot, .bp-plot img');
+    window.__bp = {key: null, events: []};
+    document.addEventListener('keydown', () => { window.__bp.key = performance.now(); },
+                              {capture: true});
+    new MutationObserver(() => window.__bp.events.push(
+        [performance.now(), 'image', status.innerText])).observe(plot, {attributes: true});
+    new MutationObserver(() => window.__bp.events.push(
+        [performance.now(), 'status', status.innerText])).observe(
+        status, {childList: true, subtree: true, characterData: true});
+}"""
+
+
+def browser_latency(repeats: int) -> dict:
+    """Slider -> first epoch drawn and -> finished, in Chromium on the Voila app (seconds)."""
+    from playwright.sync_api import sync_playwright
+
+    port, token = free_port(), secrets.token_hex(16)
+    base = f"http://127.0.0.1:{port}"
+    firsts, dones = [], []
+    with tempfile.TemporaryDirectory() as tmp:
+        app = Path(tmp) / "app"
+        app.mkdir()
+        shutil.copy(APP / "playground.ipynb", app)
+        shutil.copy(APP / "voila.json", app)
+        server = Server("voila-classroom-browser",
+                        [str(BIN / "voila"), "playground.ipynb", "--no-browser", f"--port={port}",
+                         "--Voila.ip=127.0.0.1", f"--token={token}"],
+                        cwd=app, env=isolated_env(Path(tmp) / "h"))
+        try:
+            server.wait_http(f"{base}/voila/static/favicon.ico?token={token}", 60)
+            with sync_playwright() as pw:
+                browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+                page = browser.new_page(viewport={"width": 1280, "height": 1000})
+                page.goto(f"{base}/?token={token}", timeout=120_000)
+                status = page.locator(".bp-playground .bp-status").first
+                status.wait_for(timeout=120_000)
+                page.wait_for_function("() => document.querySelector('.bp-playground "
+                                       ".bp-status').innerText.startsWith('finished')",
+                                       timeout=120_000)
+                page.evaluate(WATCH_JS)
+                handle = page.locator(".bp-playground .widget-slider").filter(
+                    has=page.get_by_text("learning rate", exact=True)).locator(
+                    ".noUi-handle").first
+                for i in range(repeats):
+                    time.sleep(1.0)
+                    page.evaluate("() => { window.__bp.events = []; }")
+                    handle.focus()
+                    handle.press("ArrowLeft" if i % 2 == 0 else "ArrowRight")
+                    page.wait_for_function(
+                        "() => window.__bp.events.some(e => e[1] === 'status' && "
+                        "e[2].startsWith('finished')) && window.__bp.events.length > 2",
+                        timeout=120_000)
+                    time.sleep(0.3)  # the picture follows its status line
+                    key, events = page.evaluate("() => [window.__bp.key, window.__bp.events]")
+                    first = next(t for t, kind, text in events
+                                 if kind == "image" and "epoch" in text)
+                    seen = next(t for t, kind, text in events
+                                if kind == "status" and text.startswith("finished"))
+                    done = next(t for t, kind, _ in events if kind == "image" and t >= seen)
+                    firsts.append((first - key) / 1000)
+                    dones.append((done - key) / 1000)
+                browser.close()
+        finally:
+            server.stop()
+    return {"first": firsts, "done": dones}
+
+
 def report(r: dict, alone: tuple[float, float]) -> None:
     first, done = r["first"], r["done"]
     print(f"N = {r['n']:2d} students ({r['kernels']} kernels), load before/after the move: "
@@ -347,6 +418,8 @@ def main() -> None:
                         help="Voila's pool of preheated kernels (0: none, as in app/voila.json)")
     parser.add_argument("--stagger", type=float, default=0.25,
                         help="seconds between students opening the page")
+    parser.add_argument("--browser", type=int, default=0, metavar="R",
+                        help="first, R slider moves in one headless Chromium (Playwright)")
     parser.add_argument("--json", type=Path, help="also write the raw results here")
     args = parser.parse_args()
     print(f"load average at the start: {load()} ({os.cpu_count()} cores)")
@@ -354,6 +427,14 @@ def main() -> None:
     print(f"training alone (default run, 20 epochs, no widgets): {alone[0]:.2f} s wall, "
           f"{alone[1]:.2f} s CPU; load {load()}")
     results = []
+    if args.browser:
+        b = browser_latency(args.browser)
+        print(f"one student in Chromium (Voila, Playwright), {args.browser} moves; load {load()}")
+        print(f"  key press -> first epoch drawn:  median {statistics.median(b['first']):.2f} s "
+              f"(all: {', '.join(f'{x:.2f}' for x in b['first'])})")
+        print(f"  key press -> finished and drawn: median {statistics.median(b['done']):.2f} s "
+              f"= {statistics.median(b['done']) / alone[0]:.2f}x the training alone")
+        results.append({"browser": b})
     for n in args.students:
         r = classroom(n, args.preheat, args.stagger)
         results.append(r)

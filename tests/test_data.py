@@ -75,8 +75,10 @@ def fresh_cache(tmp_path, monkeypatch):
     folder = tmp_path / "cache"
     monkeypatch.setenv("BACKPROP_DATA_CACHE", str(folder))
     bpdata._read_shipped.cache_clear()
+    bpdata._pixels_file.cache_clear()
     yield folder
     bpdata._read_shipped.cache_clear()
+    bpdata._pixels_file.cache_clear()
 
 
 def test_shipped_file_is_checked_when_the_cache_is_built(tmp_path, monkeypatch, fresh_cache):
@@ -121,10 +123,30 @@ def test_memory_mapped_cache_equals_the_shipped_data(fresh_cache):
     assert (path.stat().st_mtime_ns, path.stat().st_ino) == stamp
 
 
+def test_shared_pixels_equal_the_computed_ones_and_stay_the_callers(fresh_cache):
+    shared = bp.load_mnist(300, 200, 100)
+    pixels = bpdata.cache_path(bpdata.PIXELS_SUFFIX)
+    assert bpdata.cache_is_valid(pixels, bpdata.PIXELS_BYTES, bpdata.PIXELS_SHA256)
+    computed = bp.load_mnist(300, 200, 100, path=bpdata.MNIST_PATH)  # no cache for a path
+    for a, b in ((shared.train, computed.train), (shared.val, computed.val),
+                 (shared.test, computed.test)):
+        np.testing.assert_array_equal(a.X, b.X)
+        assert a.X.dtype == np.float32 and not a.X.flags.owndata  # a view of the map
+    shared.val.X[:] = 0  # copy-on-write: private to this process, the file is unchanged
+    assert bpdata.cache_is_valid(pixels, bpdata.PIXELS_BYTES, bpdata.PIXELS_SHA256)
+    assert bp.load_mnist(300, 200, 100).val.X.max() == 1.0
+
+
+CACHES = {"raw": (bpdata.RAW_SUFFIX, bpdata.CACHE_BYTES, bpdata.CACHE_SHA256),
+          "pixels": (bpdata.PIXELS_SUFFIX, bpdata.PIXELS_BYTES, bpdata.PIXELS_SHA256)}
+
+
+@pytest.mark.parametrize("which", list(CACHES))
 @pytest.mark.parametrize("damage", ["flipped byte", "half-written", "wrong size"])
-def test_corrupted_cache_is_detected_and_rebuilt(fresh_cache, damage):
-    bpdata.read_raw()
-    path = bpdata.cache_path()
+def test_corrupted_cache_is_detected_and_rebuilt(fresh_cache, damage, which):
+    suffix, nbytes, sha256 = CACHES[which]
+    bp.load_mnist(10, 10, 10)
+    path = bpdata.cache_path(suffix)
     path.chmod(0o644)
     raw = path.read_bytes()
     if damage == "flipped byte":
@@ -134,13 +156,16 @@ def test_corrupted_cache_is_detected_and_rebuilt(fresh_cache, damage):
         path.write_bytes(raw[: len(raw) // 2])
     else:
         path.write_bytes(raw + b"\x00")
-    assert not bpdata.cache_is_valid(path)
+    assert not bpdata.cache_is_valid(path, nbytes, sha256)
     bpdata._read_shipped.cache_clear()
+    bpdata._pixels_file.cache_clear()
     with pytest.warns(RuntimeWarning, match="incomplete or altered; rebuilding"):
-        rebuilt = bpdata.read_raw()
-    assert bpdata.cache_is_valid(path)
-    _assert_same(rebuilt, _shipped())
-    assert [p.name for p in fresh_cache.iterdir()] == [path.name]  # no temporary files
+        data = bp.load_mnist(10, 10, 10)
+    assert bpdata.cache_is_valid(path, nbytes, sha256)
+    _assert_same(bpdata.read_raw(), _shipped())
+    in_memory = bp.load_mnist(10, 10, 10, path=bpdata.MNIST_PATH)
+    np.testing.assert_array_equal(data.test.X, in_memory.test.X)
+    assert len(list(fresh_cache.iterdir())) == 2  # the two caches, no temporary files
 
 
 def test_unusable_cache_folder_falls_back_to_memory(tmp_path, monkeypatch):
@@ -148,12 +173,16 @@ def test_unusable_cache_folder_falls_back_to_memory(tmp_path, monkeypatch):
     blocker.write_text("not a folder")
     monkeypatch.setenv("BACKPROP_DATA_CACHE", str(blocker / "cache"))
     bpdata._read_shipped.cache_clear()
+    bpdata._pixels_file.cache_clear()
     try:
         with pytest.warns(RuntimeWarning, match="cannot use the data cache"):
-            raw = bpdata.read_raw()
-        _assert_same(raw, _shipped())
+            data = bp.load_mnist(10, 10, 10)
+        _assert_same(bpdata.read_raw(), _shipped())
+        np.testing.assert_array_equal(
+            data.val.X, bp.load_mnist(10, 10, 10, path=bpdata.MNIST_PATH).val.X)
     finally:
         bpdata._read_shipped.cache_clear()
+        bpdata._pixels_file.cache_clear()
 
 
 def test_wrong_path_says_what_is_expected(tmp_path):
