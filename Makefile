@@ -37,9 +37,12 @@ $(CHROMIUM):
 lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks/
 
+# The classroom settings (idle kernels culled, ...) are in app/voila.json, which Voila reads
+# from the folder it runs in.
 app: $(STAMP)
 	@echo "The playground: open http://$(APP_IP):$(APP_PORT)/ in a browser (Ctrl-C stops it)"
-	$(BIN)/voila app/playground.ipynb --no-browser --Voila.ip=$(APP_IP) --port=$(APP_PORT)
+	cd app && $(CURDIR)/$(BIN)/voila playground.ipynb --no-browser --Voila.ip=$(APP_IP) \
+	    --port=$(APP_PORT)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -53,6 +56,7 @@ notebooks: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_train.py
 	$(BIN)/python benchmarks/bench_widgets.py
+	$(BIN)/python benchmarks/bench_classroom.py
 
 clean-venv:
 	rm -rf $(VENV)

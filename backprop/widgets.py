@@ -204,7 +204,7 @@ class Playground(W.VBox):
         busy = threading.Timer(BUSY_SECONDS, self._busy_note, args=(run,))
         busy.daemon = True
         busy.start()
-        drawn = {"at": 0.0, "cost": 0.0}
+        drawn = {"at": 0.0, "cost": 0.0, "epochs": 0}
 
         def callback(epoch: int, history: dict) -> bool:
             if run["cancel"].is_set():
@@ -218,7 +218,7 @@ class Playground(W.VBox):
                             f"validation {100 * history['val_acc'][-1]:.1f} %",
                        history if due else None)
             if due:
-                drawn["at"] = time.perf_counter()
+                drawn.update(at=time.perf_counter(), epochs=epoch)
                 drawn["cost"] = drawn["at"] - now
             return True
 
@@ -244,7 +244,8 @@ class Playground(W.VBox):
         self._show(run, f"{run['outcome']}: {_describe(cfg)} — after "
                         f"{len(history['train_acc'])} epochs, training "
                         f"{100 * history['train_acc'][-1]:.1f} %, validation "
-                        f"{100 * history['val_acc'][-1]:.1f} % ({seconds:.1f} s)", history)
+                        f"{100 * history['val_acc'][-1]:.1f} % ({seconds:.1f} s)",
+                   history if len(history["train_acc"]) > drawn["epochs"] else None)
 
 
 def playground(data: Any = None, *, lr: float = 0.5, hidden: int = 110, n_epochs: int = 20,

@@ -205,18 +205,23 @@ class Student:
             "method": "update", "state": {"value": NEW_LR}, "buffer_paths": []}})
 
     def result(self) -> tuple[float | None, float | None]:
-        """Seconds from the move to the first picture of the new run, and to finished+drawn."""
-        first = finished = None
-        seen_finished = False
+        """Seconds from the move to the first picture of the new run, and to finished+drawn.
+
+        "Finished and drawn": the status line says finished and a picture of every epoch has
+        arrived (the panel sends no new picture when the last one already showed them all).
+        """
+        first = finished = complete = None
         for t, kind, status in self.events:
             if kind == "image" and first is None and "epoch" in status:
                 first = t - self.moved_at
-            if kind == "status" and status.startswith("finished"):
-                seen_finished = True
-            if kind == "image" and seen_finished:
+            if kind == "status" and status.startswith("finished") and finished is None:
                 finished = t - self.moved_at
-                break
-        return first, finished
+            if kind == "image" and complete is None and (
+                    status.startswith("finished") or re.search(r"epoch (\d+)/\1\b", status)):
+                complete = t - self.moved_at
+        if finished is None or complete is None:
+            return first, None
+        return first, max(finished, complete)
 
     def close(self) -> None:
         try:
@@ -383,7 +388,9 @@ def browser_latency(repeats: int) -> dict:
                                  if kind == "image" and "epoch" in text)
                     seen = next(t for t, kind, text in events
                                 if kind == "status" and text.startswith("finished"))
-                    done = next(t for t, kind, _ in events if kind == "image" and t >= seen)
+                    complete = next(t for t, kind, text in events if kind == "image" and (
+                        text.startswith("finished") or re.search(r"epoch (\d+)/\1\b", text)))
+                    done = max(seen, complete)
                     firsts.append((first - key) / 1000)
                     dones.append((done - key) / 1000)
                 browser.close()
