@@ -247,7 +247,7 @@ def training_alone_cpu(repeats: int = 3) -> tuple[float, float]:
     return statistics.median(r[0] for r in rows), statistics.median(r[1] for r in rows)
 
 
-def classroom(n: int, preheat: int, stagger: float) -> dict:
+def classroom(n: int, preheat: int | None, stagger: float) -> dict:
     port, token = free_port(), secrets.token_hex(16)
     base = f"http://127.0.0.1:{port}"
     with tempfile.TemporaryDirectory() as tmp:
@@ -257,8 +257,11 @@ def classroom(n: int, preheat: int, stagger: float) -> dict:
         shutil.copy(APP / "voila.json", app)
         cmd = [str(BIN / "voila"), "playground.ipynb", "--no-browser", f"--port={port}",
                "--Voila.ip=127.0.0.1", f"--token={token}"]
-        if preheat:
-            cmd += ["--VoilaConfiguration.preheat_kernel=True",
+        if preheat is None:  # as app/voila.json says
+            settings = json.loads((APP / "voila.json").read_text())["VoilaConfiguration"]
+            preheat = settings.get("default_pool_size", 1) if settings.get("preheat_kernel") else 0
+        else:
+            cmd += [f"--VoilaConfiguration.preheat_kernel={bool(preheat)}",
                     f"--VoilaConfiguration.default_pool_size={preheat}"]
         server = Server(f"voila-classroom-{n}", cmd, cwd=app, env=isolated_env(Path(tmp) / "h"))
         students = [Student(base, token) for _ in range(n)]
@@ -313,7 +316,7 @@ def classroom(n: int, preheat: int, stagger: float) -> dict:
             memory = [memory_mb(p) for p in kernels]
             results = [s.result() for s in students]
             return {
-                "n": n, "kernels": len(kernels), "load_before": load_before,
+                "n": n, "kernels": len(kernels), "preheat": preheat, "load_before": load_before,
                 "load_after": load(), "loads": loads,
                 "first": [r[0] for r in results], "done": [r[1] for r in results],
                 "cpu_per_move": cpu / n, "client_cpu": client_cpu,
@@ -401,7 +404,8 @@ def browser_latency(repeats: int) -> dict:
 
 def report(r: dict, alone: tuple[float, float]) -> None:
     first, done = r["first"], r["done"]
-    print(f"N = {r['n']:2d} students ({r['kernels']} kernels), load before/after the move: "
+    print(f"N = {r['n']:2d} students ({r['kernels']} kernels, {r['preheat']} preheated), "
+          f"load before/after the move: "
           f"{r['load_before']} / {r['load_after']}")
     print(f"  page load to widgets ready:  median {statistics.median(r['loads']):.1f} s, "
           f"p95 {percentile(r['loads'], 95):.1f} s")
@@ -421,8 +425,9 @@ def report(r: dict, alone: tuple[float, float]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--students", type=int, nargs="+", default=[1, 4, 8, 16])
-    parser.add_argument("--preheat", type=int, default=0,
-                        help="Voila's pool of preheated kernels (0: none, as in app/voila.json)")
+    parser.add_argument("--preheat", type=int, default=None, metavar="K",
+                        help="Voila's pool of preheated kernels (0: none); default: as in "
+                             "app/voila.json")
     parser.add_argument("--stagger", type=float, default=0.25,
                         help="seconds between students opening the page")
     parser.add_argument("--browser", type=int, default=0, metavar="R",
@@ -433,7 +438,7 @@ def main() -> None:
     alone = training_alone_cpu()
     print(f"training alone (default run, 20 epochs, no widgets): {alone[0]:.2f} s wall, "
           f"{alone[1]:.2f} s CPU; load {load()}")
-    results = []
+    results: list[dict] = []
     if args.browser:
         b = browser_latency(args.browser)
         print(f"one student in Chromium (Voila, Playwright), {args.browser} moves; load {load()}")
@@ -443,7 +448,9 @@ def main() -> None:
               f"= {statistics.median(b['done']) / alone[0]:.2f}x the training alone")
         results.append({"browser": b})
     for n in args.students:
+        alone = training_alone_cpu()  # the reference again, in this moment's conditions
         r = classroom(n, args.preheat, args.stagger)
+        r["alone"] = alone
         results.append(r)
         report(r, alone)
     if args.json:
