@@ -287,10 +287,10 @@ class LiveCurves:
     """:func:`learning_curves` kept alive, for pictures redrawn after every epoch.
 
     One figure is built once, with a fixed layout. A new picture redraws the whole figure
-    only when the axes' limits (:func:`curve_limits`) or the faded earlier runs change, which
-    happens about once a run; otherwise it pastes the saved background and draws just the
-    current run's four lines over it ("blitting"), which costs a few milliseconds instead of
-    the ~40 ms of a full draw. Used by :mod:`backprop.widgets`; needs no widgets itself.
+    (~40 ms) only when the axes' limits (:func:`curve_limits`) change, which happens seldom;
+    otherwise it pastes a saved background and draws just the lines over it ("blitting", a
+    few milliseconds): the faded earlier runs once per run, the current run's four lines
+    every time. Used by :mod:`backprop.widgets`; needs no widgets itself.
 
     Parameters
     ----------
@@ -330,8 +330,7 @@ class LiveCurves:
         self.fig.set_layout_engine("none")
         self._earlier_lines: list = []
         self._earlier: list = []
-        self._limits = None
-        self._background = None
+        self._limits = self._frame = self._background = None
         self.full_draws = self.blits = 0
 
     def png(self, history: Mapping[str, Sequence[float]] | None = None,
@@ -363,8 +362,10 @@ class LiveCurves:
         limits = curve_limits([history, *earlier], n_epochs, self.percent)
         same_earlier = (len(earlier) == len(self._earlier)
                         and all(a is b for a, b in zip(earlier, self._earlier, strict=True)))
-        if limits != self._limits or not same_earlier or self._background is None:
-            self._full_draw(earlier, limits)
+        if limits != self._limits or self._frame is None:
+            self._draw_frame(limits)
+        if self._background is None or not same_earlier:
+            self._draw_earlier(earlier)  # a new run: new faded curves, the frame unchanged
         else:
             self.fig.canvas.restore_region(self._background)
             self.blits += 1
@@ -372,16 +373,27 @@ class LiveCurves:
         for key, line in self._lines.items():
             values = np.asarray(history.get(key, []), dtype=float)
             line.set_data(np.arange(1, len(values) + 1), values * scale if "acc" in key else values)
+            line.axes.draw_artist(line)
         for ax, legend in zip(self.axes, self._legends, strict=True):
-            for line in ax.lines:
-                if line.get_animated():
-                    ax.draw_artist(line)
             ax.draw_artist(legend)  # back on top of the lines
 
-    def _full_draw(self, earlier: list, limits: tuple) -> None:
+    def _draw_frame(self, limits: tuple) -> None:
+        """The full draw: axes, ticks, labels and legends, every line left out (animated)."""
+        x, loss, acc = limits
+        ax_loss, ax_acc = self.axes
+        ax_loss.set(xlim=x, ylim=loss)
+        ax_acc.set(xlim=x, ylim=acc)
+        self.fig.canvas.draw()
+        self._frame = self.fig.canvas.copy_from_bbox(self.fig.bbox)
+        self._limits, self._background = limits, None
+        self.full_draws += 1
+
+    def _draw_earlier(self, earlier: list) -> None:
+        """The background of a run: the frame with the faded earlier runs drawn over it."""
         for line in self._earlier_lines:
             line.remove()
         self._earlier_lines = []
+        self.fig.canvas.restore_region(self._frame)
         scale = 100 if self.percent else 1
         ax_loss, ax_acc = self.axes
         for old in earlier:
@@ -389,13 +401,10 @@ class LiveCurves:
                 losses = old.get(f"{split}_loss", [])
                 accs = np.asarray(old.get(f"{split}_acc", []), dtype=float)
                 epochs = np.arange(1, len(losses) + 1)
-                style = {"color": color, "alpha": 0.2, "label": "_earlier"}
+                style = {"color": color, "alpha": 0.2, "label": "_earlier", "animated": True}
                 self._earlier_lines += ax_loss.plot(epochs, losses, **style)
                 self._earlier_lines += ax_acc.plot(epochs[:len(accs)], accs * scale, **style)
-        x, loss, acc = limits
-        ax_loss.set(xlim=x, ylim=loss)
-        ax_acc.set(xlim=x, ylim=acc)
-        self.fig.canvas.draw()  # everything but the animated lines
+        for line in self._earlier_lines:
+            line.axes.draw_artist(line)
         self._background = self.fig.canvas.copy_from_bbox(self.fig.bbox)
-        self._earlier, self._limits = earlier, limits
-        self.full_draws += 1
+        self._earlier = earlier

@@ -26,8 +26,9 @@ decoding and painting a ~40 KB PNG, happens on the student's device. The browser
 
 Printed for each N: page load to widgets ready; after the simultaneous move, the median and
 95th percentile time to the first epoch drawn and to the run finished and drawn; the server's
-CPU seconds per move (Voila and every kernel, from /proc/PID/stat) beside the CPU of the same
-training run alone; the memory of each kernel after its runs (PSS from
+CPU seconds per move (Voila and the students' kernels, from /proc/PID/stat; the preheated
+pool's CPU in the same window is printed beside it) beside the CPU of the same training run
+alone; the memory of each kernel after its runs (PSS from
 /proc/PID/smaps_rollup, so pages shared between kernels count once); this client's own CPU;
 and the load average. Linux only.
 """
@@ -98,6 +99,16 @@ def memory_mb(pid: int) -> tuple[float, float]:
     text = Path(f"/proc/{pid}/smaps_rollup").read_text()
     kb = {k: int(v) for k, v in re.findall(r"^(Pss|Rss):\s+(\d+) kB", text, re.M)}
     return kb["Pss"] / 1024, kb["Rss"] / 1024
+
+
+def kernel_id(pid: int) -> str | None:
+    """The id of the kernel running as ``pid``, from its connection file's name."""
+    try:
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
+    except OSError:
+        return None
+    match = re.search(r"kernel-([0-9a-f-]{36})\.json", cmdline)
+    return match.group(1) if match else None
 
 
 def settle(pid: int, timeout: float = 120) -> None:
@@ -301,9 +312,13 @@ def classroom(n: int, preheat: int | None, stagger: float) -> dict:
             # ended and Voila has refilled its pool of preheated kernels.
             settle(server.proc.pid)
             kernels = children(server.proc.pid)
-            pids = [server.proc.pid, *kernels]
+            ids = {s.kernel_id for s in students}
+            mine = [k for k in kernels if kernel_id(k) in ids]  # not the preheated pool's
+            pids = [server.proc.pid, *mine]
+            others = [k for k in kernels if k not in mine]
             load_before = load()
             cpu0 = sum(cpu_seconds(p) for p in pids)
+            pool0 = sum(cpu_seconds(p) for p in others)
             me0 = resource.getrusage(resource.RUSAGE_SELF)
             barrier = threading.Barrier(n)
 
@@ -323,6 +338,7 @@ def classroom(n: int, preheat: int | None, stagger: float) -> dict:
                 time.sleep(0.05)
             time.sleep(0.5)
             cpu = sum(cpu_seconds(p) for p in pids) - cpu0
+            pool_cpu = sum(cpu_seconds(p) for p in others) - pool0
             me1 = resource.getrusage(resource.RUSAGE_SELF)
             client_cpu = (me1.ru_utime + me1.ru_stime) - (me0.ru_utime + me0.ru_stime)
             memory = [memory_mb(p) for p in kernels]
@@ -331,7 +347,7 @@ def classroom(n: int, preheat: int | None, stagger: float) -> dict:
                 "n": n, "kernels": len(kernels), "preheat": preheat, "load_before": load_before,
                 "load_after": load(), "loads": loads,
                 "first": [r[0] for r in results], "done": [r[1] for r in results],
-                "cpu_per_move": cpu / n, "client_cpu": client_cpu,
+                "cpu_per_move": cpu / n, "client_cpu": client_cpu, "pool_cpu": pool_cpu,
                 "pss": [m[0] for m in memory], "rss": [m[1] for m in memory],
                 "server_pss": memory_mb(server.proc.pid)[0],
             }
@@ -428,7 +444,8 @@ def report(r: dict, alone: tuple[float, float]) -> None:
           f"p95 {percentile(done, 95):.2f} s, max {max(done):.2f} s "
           f"(training alone, one run: {alone[0]:.2f} s)")
     print(f"  server CPU per move:         {r['cpu_per_move']:.2f} s = "
-          f"{r['cpu_per_move'] / alone[1]:.2f}x the training's own CPU ({alone[1]:.2f} s)")
+          f"{r['cpu_per_move'] / alone[1]:.2f}x the training's own CPU ({alone[1]:.2f} s); "
+          f"Voila and the students' kernels (preheated pool meanwhile: {r['pool_cpu']:.2f} s)")
     print(f"  memory per kernel (PSS):     median {statistics.median(r['pss']):.0f} MB, "
           f"max {max(r['pss']):.0f} MB (RSS median {statistics.median(r['rss']):.0f} MB); "
           f"Voila server {r['server_pss']:.0f} MB")

@@ -73,7 +73,7 @@ def picture_costs() -> tuple[float, float]:
         (full if curves.full_draws > before else blit).append(time.process_time() - cpu)
     for _ in range(5):
         cpu = time.process_time()
-        curves._background = None  # force a full draw  # noqa: SLF001
+        curves._frame = None  # force a full draw
         curves.png(history, [], 20)
         full.append(time.process_time() - cpu)
     return statistics.median(full), statistics.median(blit)
