@@ -50,6 +50,7 @@ notebooks: install
 bench: install
 	$(BIN)/python benchmarks/bench_train.py
 	$(BIN)/python benchmarks/bench_widgets.py
+	$(BIN)/python benchmarks/bench_classroom.py
 
 clean-venv:
 	rm -rf .venv

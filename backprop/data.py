@@ -4,14 +4,25 @@
 (``x_train`` (60000, 28, 28), ``y_train``, ``x_test`` (10000, 28, 28), ``y_test``),
 built by ``scripts/make_mnist_npz.py``. MNIST is by Yann LeCun, Corinna Cortes and
 Christopher J. C. Burges, made available under CC BY-SA 3.0.
+
+On first use the shipped file is decompressed into a cache file of plain bytes (55 MB, in
+``$BACKPROP_DATA_CACHE``, else ``$XDG_CACHE_HOME/backprop`` or ``~/.cache/backprop``), which
+every process then maps read-only into memory: the operating system keeps one copy for all
+the kernels of a classroom server instead of one per kernel. The cache is checked by SHA-256
+on every first load in a process, written atomically, and rebuilt if it is missing,
+half-written or altered.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import gzip
 import hashlib
 import io
+import os
+import tempfile
+import warnings
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +39,15 @@ IDX_FILES = {
     "x_test": "t10k-images-idx3-ubyte",
     "y_test": "t10k-labels-idx1-ubyte",
 }
+# The cache file: x_train, y_train, x_test, y_test as uint8, one after the other.
+CACHE_LAYOUT = (("x_train", (60000, 28, 28)), ("y_train", (60000,)),
+                ("x_test", (10000, 28, 28)), ("y_test", (10000,)))
+CACHE_SHA256 = "06b0d1f124c4e5fa796686ade41a9b778edacc8622f2195a352ef479ad44fc16"
+CACHE_BYTES = sum(int(np.prod(shape)) for _, shape in CACHE_LAYOUT)
+RAW_SUFFIX, PIXELS_SUFFIX = ".u8", ".f32"
+# The pixels as load_mnist returns them: float32 (70000, 784), training images then test.
+PIXELS_BYTES = 4 * 784 * 70000
+PIXELS_SHA256 = "27edddb7b578bcb10a7ff5d1c15e873294005713ea185258f9dcb515a78022a7"
 REBUILD_HINT = ("Reinstall the package (pip install -e .) or rebuild the file with "
                 "scripts/make_mnist_npz.py")
 
@@ -95,14 +115,25 @@ def load_mnist(n_train: int = 3000, n_val: int = 10000, n_test: int = 10000, *,
         raise ValueError(f"{path} holds {len(y_train)} training and {len(y_test)} test images; "
                          f"need at least {N_TRAIN_POOL + n_val} and {n_test}")
     stop_val = N_TRAIN_POOL + n_val
-    return MNIST(train=_split(x_train[:n_train], y_train[:n_train]),
-                 val=_split(x_train[N_TRAIN_POOL:stop_val], y_train[N_TRAIN_POOL:stop_val]),
-                 test=_split(x_test[:n_test], y_test[:n_test]))
+    # The shipped data's pixels come shared from the cache (copy-on-write), not computed.
+    pixels = _shipped_pixels() if path is None else None
+    p_train, p_test = pixels if pixels is not None else (None, None)
+
+    def rows(p, start, stop):
+        return None if p is None else p[start:stop]
+
+    return MNIST(train=_split(x_train[:n_train], y_train[:n_train], rows(p_train, 0, n_train)),
+                 val=_split(x_train[N_TRAIN_POOL:stop_val], y_train[N_TRAIN_POOL:stop_val],
+                            rows(p_train, N_TRAIN_POOL, stop_val)),
+                 test=_split(x_test[:n_test], y_test[:n_test], rows(p_test, 0, n_test)))
 
 
-def _split(images: np.ndarray, labels: np.ndarray) -> Split:
-    X = images.reshape(len(images), images.shape[1] * images.shape[2]).astype(np.float32)
-    X *= np.float32(1 / 255)
+def _split(images: np.ndarray, labels: np.ndarray, pixels: np.ndarray | None = None) -> Split:
+    if pixels is not None:
+        X = pixels  # the same numbers, computed once into the shared cache
+    else:
+        X = images.reshape(len(images), images.shape[1] * images.shape[2]).astype(np.float32)
+        X *= np.float32(1 / 255)
     y = labels.astype(np.int64)
     Y = np.zeros((len(y), 10), dtype=np.float32)
     Y[np.arange(len(y)), y] = 1.0
@@ -124,12 +155,136 @@ def read_raw(path: str | Path | None = None):
 
 @functools.lru_cache(maxsize=1)
 def _read_shipped():
-    # Verified and decompressed once per process; read-only so no caller can alter the cache.
+    # Verified once per process; read-only so that no caller can alter the shared copy.
+    try:
+        return _map_raw(cache_path())
+    except OSError as exc:  # e.g. a read-only home: each process keeps its own copy
+        warnings.warn(f"cannot use the data cache ({exc}); decompressing the data in memory",
+                      RuntimeWarning, stacklevel=3)
     raw = read_npz(MNIST_PATH, sha256=MNIST_SHA256)
     for pair in raw:
         for arr in pair:
             arr.setflags(write=False)
     return raw
+
+
+def _shipped_pixels():
+    """``(x_train, x_test)`` as float32 ``(n, 784)`` in [0, 1], mapped copy-on-write, or None.
+
+    The same numbers :func:`_split` computes, shared by every process that maps them. Each
+    call maps the file anew, so a caller that writes into its arrays gets private copies of
+    the pages it writes, seen by no other caller.
+    """
+    path = _pixels_file()
+    if path is None:
+        return None
+    mapped = np.asarray(np.memmap(path, dtype="<f4", mode="c", shape=(PIXELS_BYTES // 4,)))
+    pixels = mapped.reshape(-1, 784)
+    return pixels[:60000], pixels[60000:]
+
+
+@functools.lru_cache(maxsize=1)
+def _pixels_file() -> Path | None:
+    # Checked (and built if needed) once per process.
+    raw = _read_shipped()
+    if raw[0][0].shape != (60000, 28, 28) or raw[1][0].shape != (10000, 28, 28):
+        return None
+    try:
+        path = cache_path(PIXELS_SUFFIX)
+        _ensure(path, PIXELS_BYTES, PIXELS_SHA256, lambda: _pixel_chunks(raw))
+    except OSError:
+        return None  # _read_shipped has warned already, or the disk is full: no sharing
+    return path
+
+
+def _pixel_chunks(raw):
+    for images in (raw[0][0], raw[1][0]):
+        for start in range(0, len(images), 5000):
+            X = images[start:start + 5000].reshape(-1, 784).astype(np.float32)
+            X *= np.float32(1 / 255)  # exactly as _split does
+            yield X.astype("<f4", copy=False).tobytes()
+
+
+def cache_path(suffix: str = RAW_SUFFIX) -> Path:
+    """Where a decompressed, memory-mapped copy of the shipped data lives.
+
+    ``suffix`` ``".u8"``: the raw uint8 arrays; ``".f32"``: the pixels as float32.
+    """
+    folder = os.environ.get("BACKPROP_DATA_CACHE")
+    if not folder:
+        base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+        folder = Path(base) / "backprop"
+    return Path(folder).expanduser() / f"mnist-{MNIST_SHA256[:16]}{suffix}"
+
+
+def _sha256_of(path: Path) -> str:
+    # read(), not the map: checking must not map every page into this process
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        while chunk := fh.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def cache_is_valid(path: Path, nbytes: int = CACHE_BYTES, sha256: str = CACHE_SHA256) -> bool:
+    """True when ``path`` is a complete, unaltered cache file (size, then SHA-256)."""
+    try:
+        return path.stat().st_size == nbytes and _sha256_of(path) == sha256
+    except FileNotFoundError:
+        return False
+
+
+def _ensure(path: Path, nbytes: int, sha256: str, chunks) -> None:
+    """Make ``path`` a valid cache file, (re)building it from ``chunks()`` if it is not.
+
+    The bytes go to a temporary file in the same folder, are checked against ``sha256``
+    and flushed to disk, and only then renamed over ``path``: a crash leaves no
+    half-written cache behind, and processes building it at the same time each rename a
+    complete file.
+    """
+    if cache_is_valid(path, nbytes, sha256):
+        return
+    if path.exists():
+        warnings.warn(f"the data cache {path} is incomplete or altered; rebuilding it",
+                      RuntimeWarning, stacklevel=4)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        digest = hashlib.sha256()
+        with os.fdopen(fd, "wb") as fh:
+            for chunk in chunks():
+                digest.update(chunk)
+                fh.write(chunk)
+            fh.flush()
+            os.fsync(fh.fileno())
+        if digest.hexdigest() != sha256:
+            raise ValueError(f"{MNIST_PATH} decompressed to unexpected bytes for {path.name} "
+                             f"(SHA-256 {digest.hexdigest()[:12]}...). {REBUILD_HINT}.")
+        os.chmod(tmp, 0o444)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def _raw_chunks():
+    (x_train, y_train), (x_test, y_test) = read_npz(MNIST_PATH, sha256=MNIST_SHA256)
+    arrays = dict(x_train=x_train, y_train=y_train, x_test=x_test, y_test=y_test)
+    for name, shape in CACHE_LAYOUT:
+        yield np.ascontiguousarray(arrays[name], dtype=np.uint8).reshape(shape).tobytes()
+
+
+def _map_raw(path: Path):
+    _ensure(path, CACHE_BYTES, CACHE_SHA256, _raw_chunks)
+    # a plain read-only ndarray over the map (np.asarray drops the memmap subclass)
+    mapped = np.asarray(np.memmap(path, dtype=np.uint8, mode="r", shape=(CACHE_BYTES,)))
+    arrays, offset = {}, 0
+    for name, shape in CACHE_LAYOUT:
+        size = int(np.prod(shape))
+        arrays[name] = mapped[offset:offset + size].reshape(shape)
+        offset += size
+    return (arrays["x_train"], arrays["y_train"]), (arrays["x_test"], arrays["y_test"])
 
 
 def read_npz(path: Path, sha256: str | None = None):

@@ -1,14 +1,63 @@
-"""Figures for the notebooks. Every function returns ``fig, ax`` and needs no widgets."""
+"""Figures for the notebooks. Every function returns ``fig, ax`` and needs no widgets.
+
+:class:`LiveCurves` is the same learning-curve picture as :func:`learning_curves`, kept alive
+for the widgets: one figure, drawn in full only when its axes change, otherwise by redrawing
+just the lines over a saved background ("blitting"), then sent as a PNG.
+"""
 
 from __future__ import annotations
 
+import io
+import math
 from collections.abc import Mapping, Sequence
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator, NullLocator
+from PIL import Image
 
 TRAIN_COLOR, VAL_COLOR = "tab:blue", "tab:orange"
+CURVES_SIZE = (10, 3.8)  # inches, the static learning curves; the live view keeps the shape
+NICE_STEPS = (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10)
+
+
+def curve_limits(histories: Sequence[Mapping[str, Sequence[float]]], n_epochs: int | None = None,
+                 percent: bool = True) -> tuple[tuple, tuple, tuple]:
+    """The axes' limits of the learning curves: ``(x, loss, accuracy)``, each ``(lo, hi)``.
+
+    They depend only on the largest loss, the lowest accuracy and the number of epochs, each
+    rounded to a round number, so they seldom change while a run goes on: the live view can
+    then redraw just the lines. The loss axis starts at 0; the accuracy axis ends just above
+    100 % (so a curve at 100 % stays visible) and starts at a multiple of 5 below the lowest
+    accuracy.
+    """
+    losses = [v for h in histories for k in ("train_loss", "val_loss") for v in h.get(k, [])]
+    accs = [v for h in histories for k in ("train_acc", "val_acc") for v in h.get(k, [])]
+    losses = [v for v in losses if math.isfinite(v)]
+    accs = [v for v in accs if math.isfinite(v)]
+    n = max([n_epochs or 0] + [len(h.get("train_loss", [])) for h in histories])
+    x = (0.5, max(n, 2) + 0.5)
+    top = max(losses, default=1.0) * 1.04
+    if top <= 0:
+        top = 1.0
+    decade = 10.0 ** math.floor(math.log10(top))
+    loss = (0.0, next(s * decade for s in NICE_STEPS if s * decade >= top))
+    scale = 100 if percent else 1
+    low = 100 * min(accs, default=0.0)
+    acc = (max(0.0, 5 * math.floor(low / 5) - 5) * scale / 100, 1.01 * scale)
+    return x, loss, acc
+
+
+def style_curve_axes(ax_loss, ax_acc, title: str = "", percent: bool = True) -> None:
+    """Labels, titles, grid and integer epoch ticks shared by the static and the live curves."""
+    ax_loss.set(xlabel="epoch", ylabel="loss", title=f"{title} loss".strip())
+    ax_acc.set(xlabel="epoch", ylabel="accuracy (%)" if percent else "accuracy",
+               title=f"{title} accuracy".strip())
+    for ax in (ax_loss, ax_acc):
+        ax.grid(alpha=0.3)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
 
 
 def _axes(ax=None, figsize=(6, 4)):
@@ -36,7 +85,7 @@ def learning_curves(history: Mapping[str, Sequence[float]], *, axes=None, title:
     fig, (ax_loss, ax_acc)
     """
     if axes is None:
-        fig, axes = plt.subplots(1, 2, figsize=(10, 3.8), layout="constrained")
+        fig, axes = plt.subplots(1, 2, figsize=CURVES_SIZE, layout="constrained")
     ax_loss, ax_acc = axes
     scale = 100 if percent else 1
     for split, color in (("train", TRAIN_COLOR), ("val", VAL_COLOR)):
@@ -48,12 +97,14 @@ def learning_curves(history: Mapping[str, Sequence[float]], *, axes=None, title:
         style = {"color": color, "alpha": alpha, "linestyle": linestyle, "label": name}
         ax_loss.plot(epochs, losses, **style)
         ax_acc.plot(epochs, np.asarray(accs) * scale, **style)
-    ax_loss.set(xlabel="epoch", ylabel="loss", title=f"{title} loss".strip())
-    ax_acc.set(xlabel="epoch", ylabel="accuracy (%)" if percent else "accuracy",
-               title=f"{title} accuracy".strip())
+    style_curve_axes(ax_loss, ax_acc, title, percent)
+    # the same limits as the live view, over every run drawn into these axes so far
+    shown = [{"train_loss": line.get_ydata()} for line in ax_loss.lines]
+    shown += [{"train_acc": np.asarray(line.get_ydata()) / scale} for line in ax_acc.lines]
+    x, loss_lim, acc_lim = curve_limits(shown, percent=percent)
+    ax_loss.set(xlim=x, ylim=loss_lim)
+    ax_acc.set(xlim=x, ylim=acc_lim)
     for ax in axes:
-        ax.grid(alpha=0.3)
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         if ax.get_legend_handles_labels()[0]:
             ax.legend(loc="best", fontsize="small")
     return axes[0].figure, axes
@@ -280,3 +331,130 @@ def results_table(rows: Mapping[str, Sequence], columns: Sequence[str], *, ax=No
     table.scale(1, 1.3)
     ax.set_title(title)
     return fig, ax
+
+
+class LiveCurves:
+    """:func:`learning_curves` kept alive, for pictures redrawn after every epoch.
+
+    One figure is built once, with a fixed layout. A new picture redraws the whole figure
+    (~40 ms) only when the axes' limits (:func:`curve_limits`) change, which happens seldom;
+    otherwise it pastes a saved background and draws just the lines over it ("blitting", a
+    few milliseconds): the faded earlier runs once per run, the current run's four lines
+    every time. Used by :mod:`backprop.widgets`; needs no widgets itself.
+
+    Parameters
+    ----------
+    width : int, pixels; the height keeps the static figure's proportions
+    dpi : int
+    percent : bool, accuracy in percent
+
+    Attributes
+    ----------
+    fig : matplotlib Figure
+    axes : (ax_loss, ax_acc)
+    full_draws, blits : int, how many pictures were drawn each way (for the benchmarks)
+    """
+
+    def __init__(self, width: int = 760, dpi: int = 80, percent: bool = True):
+        self.percent = percent
+        inches = width / dpi
+        self.fig = Figure(figsize=(inches, inches * CURVES_SIZE[1] / CURVES_SIZE[0]), dpi=dpi,
+                          layout="constrained")
+        FigureCanvasAgg(self.fig)
+        self.axes = ax_loss, ax_acc = tuple(self.fig.subplots(1, 2))
+        self._lines = {}
+        for split, color in (("train", TRAIN_COLOR), ("val", VAL_COLOR)):
+            name = "training" if split == "train" else "validation"
+            for kind, ax in (("loss", ax_loss), ("acc", ax_acc)):
+                # animated: left out of full draws, drawn by hand over the background
+                (self._lines[f"{split}_{kind}"],) = ax.plot([], [], color=color, label=name,
+                                                            animated=True)
+        style_curve_axes(ax_loss, ax_acc, percent=percent)
+        # Off the data: the loss falls from the top left, the accuracy rises to the top right.
+        self._legends = (ax_loss.legend(loc="upper right", fontsize="small"),
+                         ax_acc.legend(loc="lower right", fontsize="small"))
+        # Lay out once for the widest tick labels the axes will show, then freeze the layout.
+        ax_loss.set_ylim(0, 0.0025)
+        ax_acc.set_ylim(0, 101 if percent else 1.01)
+        self.fig.canvas.draw()
+        self.fig.set_layout_engine("none")
+        self._earlier_lines: list = []
+        self._earlier: list = []
+        self._limits = self._frame = self._background = None
+        self.full_draws = self.blits = 0
+
+    def png(self, history: Mapping[str, Sequence[float]] | None = None,
+            earlier: Sequence[Mapping[str, Sequence[float]]] = (),
+            n_epochs: int | None = None) -> bytes:
+        """A PNG of ``history``'s curves over the faded ``earlier`` ones.
+
+        Parameters
+        ----------
+        history : dict from :func:`backprop.train` (may be partial), or None
+        earlier : such dicts, drawn faded and without legend entries; keep passing the same
+            objects while they do not change (they are compared by identity)
+        n_epochs : int, optional, fixes the x axis so that a running curve grows into it
+
+        Returns
+        -------
+        bytes, a PNG image
+        """
+        self.update(history, earlier, n_epochs)
+        rgb = np.asarray(self.fig.canvas.buffer_rgba())[..., :3]
+        buf = io.BytesIO()
+        Image.fromarray(rgb).save(buf, format="png", compress_level=1)  # speed over size
+        return buf.getvalue()
+
+    def update(self, history=None, earlier=(), n_epochs: int | None = None) -> None:
+        """Draw into the figure's canvas without encoding it (see :meth:`png`)."""
+        history = history or {}
+        earlier = list(earlier)
+        limits = curve_limits([history, *earlier], n_epochs, self.percent)
+        same_earlier = (len(earlier) == len(self._earlier)
+                        and all(a is b for a, b in zip(earlier, self._earlier, strict=True)))
+        if limits != self._limits or self._frame is None:
+            self._draw_frame(limits)
+        if self._background is None or not same_earlier:
+            self._draw_earlier(earlier)  # a new run: new faded curves, the frame unchanged
+        else:
+            self.fig.canvas.restore_region(self._background)
+            self.blits += 1
+        scale = 100 if self.percent else 1
+        for key, line in self._lines.items():
+            values = np.asarray(history.get(key, []), dtype=float)
+            line.set_data(np.arange(1, len(values) + 1), values * scale if "acc" in key else values)
+            line.axes.draw_artist(line)
+        for ax, legend in zip(self.axes, self._legends, strict=True):
+            ax.draw_artist(legend)  # back on top of the lines
+
+    def _draw_frame(self, limits: tuple) -> None:
+        """The full draw: axes, ticks, labels and legends, every line left out (animated)."""
+        x, loss, acc = limits
+        ax_loss, ax_acc = self.axes
+        ax_loss.set(xlim=x, ylim=loss)
+        ax_acc.set(xlim=x, ylim=acc)
+        self.fig.canvas.draw()
+        self._frame = self.fig.canvas.copy_from_bbox(self.fig.bbox)
+        self._limits, self._background = limits, None
+        self.full_draws += 1
+
+    def _draw_earlier(self, earlier: list) -> None:
+        """The background of a run: the frame with the faded earlier runs drawn over it."""
+        for line in self._earlier_lines:
+            line.remove()
+        self._earlier_lines = []
+        self.fig.canvas.restore_region(self._frame)
+        scale = 100 if self.percent else 1
+        ax_loss, ax_acc = self.axes
+        for old in earlier:
+            for split, color in (("train", TRAIN_COLOR), ("val", VAL_COLOR)):
+                losses = old.get(f"{split}_loss", [])
+                accs = np.asarray(old.get(f"{split}_acc", []), dtype=float)
+                epochs = np.arange(1, len(losses) + 1)
+                style = {"color": color, "alpha": 0.2, "label": "_earlier", "animated": True}
+                self._earlier_lines += ax_loss.plot(epochs, losses, **style)
+                self._earlier_lines += ax_acc.plot(epochs[:len(accs)], accs * scale, **style)
+        for line in self._earlier_lines:
+            line.axes.draw_artist(line)
+        self._background = self.fig.canvas.copy_from_bbox(self.fig.bbox)
+        self._earlier = earlier

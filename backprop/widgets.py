@@ -1,62 +1,35 @@
 """Live widgets for the classroom: the only module of the package that imports ipywidgets.
 
-:func:`playground` trains the network in a background thread while students move sliders;
-:func:`sweep_explorer` flips through a precomputed grid of runs. Both draw with plain
-matplotlib into ``ipywidgets.Image`` widgets, so they work wherever ipywidgets do
-(JupyterLab, Voila, VS Code, Colab) without front-end extensions.
+:class:`Playground` (made by :func:`playground`) trains the network in a background thread
+while students move sliders; :class:`SweepExplorer` (made by :func:`sweep_explorer`) flips
+through a precomputed grid of runs. Both draw with matplotlib in the kernel and send PNGs to
+``ipywidgets.Image`` widgets, so they need no front-end extension and nothing from a CDN: they
+work wherever ipywidgets do (JupyterLab, Voila, VS Code, Colab). The curves come from one
+persistent :class:`backprop.plots.LiveCurves` figure per panel, which redraws only the lines
+after each epoch (a few ms), so drawing costs little next to the training it shows.
 """
 
 from __future__ import annotations
 
 import html
-import io
+import os
 import threading
 import time
 from typing import Any
 
 import ipywidgets as W
 import numpy as np
-from matplotlib.figure import Figure
 
-from . import plots
 from .data import load_mnist
 from .nn import init_params
+from .plots import LiveCurves
 from .training import train
 
 LOSSES = [("quadratic", "mse"), ("cross-entropy", "cross_entropy")]
-REDRAW_SECONDS = 0.15  # a redraw costs ~40 ms; more often would slow training down
 MAX_EARLIER = 6  # earlier runs kept as faded curves
-
-
-def render_curves(history: dict | None, earlier: list[dict], n_epochs: int | None = None,
-                  title: str = "") -> bytes:
-    """PNG of the learning curves of ``history`` over faded ``earlier`` histories.
-
-    Parameters
-    ----------
-    history : dict from :func:`backprop.train` (may be partial), or None
-    earlier : list of such dicts, drawn faded and without legend entries
-    n_epochs : int, optional, fixes the x axis so a running curve grows into it
-
-    Returns
-    -------
-    bytes, a PNG image
-    """
-    fig = Figure(figsize=(9.5, 3.3), dpi=80, layout="constrained")
-    axes = fig.subplots(1, 2)
-    for old in earlier:  # a label starting with "_" keeps it out of the legend
-        plots.learning_curves(old, axes=axes, alpha=0.2, label="_earlier ")
-    plots.learning_curves(history or {}, axes=axes, title=title)
-    if n_epochs:
-        for ax in axes:
-            ax.set_xlim(0.5, max(n_epochs, 2) + 0.5)
-    accs = [a for h in [history or {}, *earlier] for k in ("train_acc", "val_acc")
-            for a in h.get(k, [])]
-    low = 100 * min(accs, default=0.0)
-    axes[1].set_ylim(max(0.0, 5 * np.floor(low / 5) - 5), 101)  # room to see the top
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png")
-    return buf.getvalue()
+MIN_FRAME_SECONDS = 0.1  # at most ~10 pictures a second: the eye needs no more
+DRAW_SHARE = 0.25  # a picture waits until drawing has cost at most this share of the time
+BUSY_SECONDS = 1.0  # no first epoch after this long: say that the server is busy
 
 
 def _describe(cfg: dict) -> str:
@@ -66,177 +39,237 @@ def _describe(cfg: dict) -> str:
             f"seed {cfg['seed']}")
 
 
-def _controls(lr, hidden, n_epochs, batch_size, loss, seed) -> dict[str, W.Widget]:
-    style = {"description_width": "initial"}
-    return {
-        "lr": W.FloatLogSlider(value=lr, base=10, min=-4, max=1, step=0.1,
-                               description="learning rate", readout_format=".3g",
-                               continuous_update=False, style=style),
-        "hidden": W.IntSlider(value=hidden, min=5, max=300, step=5, description="hidden units",
-                              continuous_update=False, style=style),
-        "n_epochs": W.IntSlider(value=n_epochs, min=1, max=200, description="epochs",
-                                continuous_update=False, style=style),
-        "batch_size": W.Dropdown(options=[1, 5, 10, 20, 50, 100], value=batch_size,
-                                 description="batch size", style=style,
-                                 layout=W.Layout(width="150px")),
-        "loss": W.Dropdown(options=LOSSES, value=loss, description="loss", style=style,
-                           layout=W.Layout(width="210px")),
-        "seed": W.BoundedIntText(value=seed, min=0, max=10**6, description="seed", style=style,
-                                 layout=W.Layout(width="130px")),
-    }
+def _row(children: list) -> W.HBox:
+    # rows wrap on a narrow screen instead of squeezing the sliders
+    return W.HBox(children, layout=W.Layout(flex_flow="row wrap"))
 
 
-def playground(data: Any = None, *, lr: float = 0.5, hidden: int = 110, n_epochs: int = 20,
-               batch_size: int = 10, loss: str = "cross_entropy", seed: int = 0,
-               autostart: bool = False) -> W.VBox:
+class Playground(W.VBox):
     """A panel that trains the 784-hidden-10 network live while you move its sliders.
 
     Changing any control starts a new run by itself; a run still going is stopped first,
     so stale runs never queue up. Training runs in a background thread, so the kernel
     stays responsive; the curves redraw as epochs finish, earlier runs stay as faded
     curves until *Clear*, and the status line says what is running or what the last run
-    reached. An error during a run is shown in the status line.
+    reached. An error during a run is shown in the status line. When the first epoch is
+    slow to come (a busy classroom server), the status line says so.
 
     Parameters
     ----------
-    data : result of :func:`backprop.load_mnist`, default ``load_mnist()``
+    data : result of :func:`backprop.load_mnist`, default ``load_mnist(n_test=0)``
     lr, hidden, n_epochs, batch_size, loss, seed : the initial settings
     autostart : bool, start a run as soon as the panel is built
 
-    Returns
-    -------
-    ipywidgets.VBox
-        The panel. ``panel.runs`` lists every run started (dicts with ``config``,
-        ``outcome`` in {"running", "finished", "stopped", "superseded", "error"},
-        ``history`` and ``error``), newest last; ``panel.wait()`` blocks until the newest
-        run has ended (for scripts and tests).
+    Attributes
+    ----------
+    controls : dict of the setting widgets, by name (``lr``, ``hidden``, ``n_epochs``, ...)
+    buttons : dict of the Train, Stop and Clear buttons
+    status : ipywidgets.HTML, the status line
+    image : ipywidgets.Image, the learning curves as a PNG
+    curves : backprop.plots.LiveCurves, the figure behind ``image``
+    runs : list of dicts, every run started, newest last, with ``config``, ``outcome`` in
+        {"running", "finished", "stopped", "superseded", "error"}, ``history``, ``error``,
+        ``started`` (time.perf_counter()) and ``frames`` (times the picture was sent)
     """
-    data = load_mnist() if data is None else data
-    controls = _controls(lr, hidden, n_epochs, batch_size, loss, seed)
-    buttons = {name: W.Button(description=name, layout=W.Layout(width="90px"))
-               for name in ("Train", "Stop", "Clear")}
-    buttons["Train"].button_style = "primary"
-    status = W.HTML(value="ready: move a slider or press Train").add_class("bp-status")
-    image = W.Image(value=render_curves(None, []), format="png").add_class("bp-plot")
-    runs: list[dict] = []
-    lock = threading.Lock()  # guards ``runs`` and which run owns the display
 
-    def config() -> dict:
-        return {k: w.value for k, w in controls.items()}
+    def __init__(self, data: Any = None, *, lr: float = 0.5, hidden: int = 110,
+                 n_epochs: int = 20, batch_size: int = 10, loss: str = "cross_entropy",
+                 seed: int = 0, autostart: bool = False):
+        self.data = load_mnist(n_test=0) if data is None else data
+        style = {"description_width": "initial"}
+        self.controls = {
+            "lr": W.FloatLogSlider(value=lr, base=10, min=-4, max=1, step=0.1,
+                                   description="learning rate", readout_format=".3g",
+                                   continuous_update=False, style=style),
+            "hidden": W.IntSlider(value=hidden, min=5, max=300, step=5,
+                                  description="hidden units", continuous_update=False,
+                                  style=style),
+            "n_epochs": W.IntSlider(value=n_epochs, min=1, max=200, description="epochs",
+                                    continuous_update=False, style=style),
+            "batch_size": W.Dropdown(options=[1, 5, 10, 20, 50, 100], value=batch_size,
+                                     description="batch size", style=style,
+                                     layout=W.Layout(width="150px")),
+            "loss": W.Dropdown(options=LOSSES, value=loss, description="loss", style=style,
+                               layout=W.Layout(width="210px")),
+            "seed": W.BoundedIntText(value=seed, min=0, max=10**6, description="seed",
+                                     style=style, layout=W.Layout(width="130px")),
+        }
+        self.buttons = {name: W.Button(description=name, layout=W.Layout(width="90px"))
+                        for name in ("Train", "Stop", "Clear")}
+        self.buttons["Train"].button_style = "primary"
+        self.status = W.HTML(value="ready: move a slider or press Train").add_class("bp-status")
+        self.curves = LiveCurves()
+        self.image = W.Image(value=self.curves.png(None, [], n_epochs),
+                             format="png").add_class("bp-plot")
+        self.runs: list[dict] = []
+        self._lock = threading.Lock()  # guards ``runs`` and which run owns the display
+        self._draw_lock = threading.Lock()  # one picture at a time from the one figure
 
-    def show(run: dict, text: str, png: bytes | None = None, error: bool = False) -> None:
-        with lock:
-            if runs and runs[-1] is not run:
-                return  # a newer run owns the display
-            color = "#b00020" if error else "inherit"
-            status.value = f'<span style="color:{color}">{html.escape(text)}</span>'
-            if png is not None:
-                image.value = png
+        for widget in self.controls.values():
+            widget.observe(self.start, names="value")
+        self.buttons["Train"].on_click(self.start)
+        self.buttons["Stop"].on_click(self.stop)
+        self.buttons["Clear"].on_click(self.clear)
+        c = self.controls
+        super().__init__([_row([c["lr"], c["hidden"]]),
+                          _row([c["n_epochs"], c["batch_size"], c["loss"], c["seed"]]),
+                          _row(list(self.buttons.values())), self.status, self.image])
+        self.add_class("bp-playground")
+        if autostart:
+            self.start()
 
-    def earlier() -> list[dict]:
-        done = [r["history"] for r in runs[:-1] if r["outcome"] in ("finished", "stopped")]
-        return done[-MAX_EARLIER:]
+    def config(self) -> dict:
+        """The current settings, by name."""
+        return {k: w.value for k, w in self.controls.items()}
 
-    def start(*_: Any) -> None:
-        run = {"config": config(), "outcome": "running", "history": None, "error": None,
-               "cancel": threading.Event()}
-        with lock:
-            previous = runs[-1] if runs else None
+    def start(self, *_: Any) -> None:
+        """Start a run with the current settings, superseding a run still going."""
+        run = {"config": self.config(), "outcome": "running", "history": None, "error": None,
+               "cancel": threading.Event(), "started": time.perf_counter(), "frames": []}
+        with self._lock:
+            previous = self.runs[-1] if self.runs else None
             if previous is not None and previous["outcome"] == "running":
                 previous["outcome"] = "superseded"
                 previous["cancel"].set()
-            run["thread"] = threading.Thread(target=_worker, args=(run, previous), daemon=True)
-            runs.append(run)
+            run["thread"] = threading.Thread(target=self._worker, args=(run, previous),
+                                             daemon=True)
+            self.runs.append(run)
         run["thread"].start()
 
-    def _worker(run: dict, previous: dict | None) -> None:
+    def stop(self, *_: Any) -> None:
+        """Stop the newest run after its current epoch; it reports "stopped" itself."""
+        with self._lock:
+            run = self.runs[-1] if self.runs else None
+        if run is not None and run["outcome"] == "running":
+            run["cancel"].set()
+
+    def clear(self, *_: Any) -> None:
+        """Drop the faded earlier runs from the picture."""
+        with self._lock:
+            for run in self.runs[:-1]:
+                run["history"] = None
+            current = self.runs[-1]["history"] if self.runs else None
+            n = self.runs[-1]["config"]["n_epochs"] if self.runs else None
+        with self._draw_lock:
+            self.image.value = self.curves.png(current, [], n)
+
+    def wait(self, timeout: float = 60.0) -> None:
+        """Block until the newest run has ended (for scripts and tests)."""
+        deadline = time.monotonic() + timeout
+        while self.runs:
+            newest = self.runs[-1]
+            newest["thread"].join(max(0.0, deadline - time.monotonic()))
+            if newest is self.runs[-1] or time.monotonic() >= deadline:
+                return
+
+    def _earlier(self) -> list[dict]:
+        done = [r["history"] for r in self.runs[:-1]
+                if r["outcome"] in ("finished", "stopped") and r["history"]]
+        return done[-MAX_EARLIER:]
+
+    def _show(self, run: dict, text: str, history: dict | None = None,
+              error: bool = False) -> None:
+        """Status line (and, given ``history``, the picture) if ``run`` still owns the panel."""
+        with self._lock:
+            if self.runs and self.runs[-1] is not run:
+                return  # a newer run owns the display
+            earlier = self._earlier()
+        png = None
+        if history is not None:
+            with self._draw_lock:
+                png = self.curves.png(history, earlier, run["config"]["n_epochs"])
+        with self._lock:
+            if self.runs and self.runs[-1] is not run:
+                return
+            color = "#b00020" if error else "inherit"
+            self.status.value = f'<span style="color:{color}">{html.escape(text)}</span>'
+            if png is not None:
+                self.image.value = png
+                run["frames"].append(time.perf_counter())
+
+    def _busy_note(self, run: dict) -> None:
+        if run["history"] is None and run["outcome"] == "running":
+            load = os.getloadavg()[0]
+            self._show(run, f"running: {_describe(run['config'])}: waiting for the first "
+                            f"epoch; the server is busy (load {load:.1f} on "
+                            f"{os.cpu_count()} cores), please wait")
+
+    def _worker(self, run: dict, previous: dict | None) -> None:
         if previous is not None:
             previous["thread"].join()  # at most one epoch: it checks its cancel flag
         cfg = run["config"]
         if run["cancel"].is_set():
             return
-        show(run, f"running: {_describe(cfg)}, starting")
-        started = time.perf_counter()
-        last_draw = [0.0]
+        self._show(run, f"running: {_describe(cfg)}, starting")
+        busy = threading.Timer(BUSY_SECONDS, self._busy_note, args=(run,))
+        busy.daemon = True
+        busy.start()
+        drawn = {"at": 0.0, "cost": 0.0, "epochs": 0}
 
         def callback(epoch: int, history: dict) -> bool:
             if run["cancel"].is_set():
                 return False
             run["history"] = history
             now = time.perf_counter()
-            png = None
-            if now - last_draw[0] > REDRAW_SECONDS:
-                png = render_curves(history, earlier(), cfg["n_epochs"])
-                last_draw[0] = time.perf_counter()
-            show(run, f"running: {_describe(cfg)}: epoch {epoch}/{cfg['n_epochs']}, "
-                      f"validation {100 * history['val_acc'][-1]:.1f} %", png)
+            # Draw the first epoch at once, then as often as drawing stays cheap.
+            wait = max(MIN_FRAME_SECONDS, drawn["cost"] / DRAW_SHARE)
+            due = epoch == 1 or now - drawn["at"] >= wait
+            self._show(run, f"running: {_describe(cfg)}: epoch {epoch}/{cfg['n_epochs']}, "
+                            f"validation {100 * history['val_acc'][-1]:.1f} %",
+                       history if due else None)
+            if due:
+                drawn.update(at=time.perf_counter(), epochs=epoch)
+                drawn["cost"] = drawn["at"] - now
             return True
 
         try:
             rng = np.random.default_rng(cfg["seed"])
             params = init_params([784, cfg["hidden"], 10], rng)
-            _, history = train(params, data.train, data.val, lr=cfg["lr"],
+            _, history = train(params, self.data.train, self.data.val, lr=cfg["lr"],
                                n_epochs=cfg["n_epochs"], batch_size=cfg["batch_size"],
                                loss=cfg["loss"], rng=rng, callback=callback, progress=False)
         except Exception as exc:  # shown in the panel rather than lost in a thread
             run.update(outcome="error", error=exc)
-            show(run, f"error: {type(exc).__name__}: {exc}", error=True)
+            self._show(run, f"error: {type(exc).__name__}: {exc}", error=True)
             return
+        finally:
+            busy.cancel()
         run["history"] = history
-        seconds = time.perf_counter() - started
-        with lock:
+        seconds = time.perf_counter() - run["started"]
+        with self._lock:
             if run["outcome"] == "running":
                 run["outcome"] = "stopped" if run["cancel"].is_set() else "finished"
         if run["outcome"] == "superseded" or not history["train_acc"]:
             return
-        show(run, f"{run['outcome']}: {_describe(cfg)} — after {len(history['train_acc'])} "
-                  f"epochs, training {100 * history['train_acc'][-1]:.1f} %, validation "
-                  f"{100 * history['val_acc'][-1]:.1f} % ({seconds:.1f} s)",
-             render_curves(history, earlier(), cfg["n_epochs"]))
-
-    def stop(*_: Any) -> None:
-        with lock:
-            run = runs[-1] if runs else None
-        if run is not None and run["outcome"] == "running":
-            run["cancel"].set()  # the worker reports "stopped" itself
-
-    def clear(*_: Any) -> None:
-        with lock:
-            for run in runs[:-1]:
-                run["history"] = None
-            current = runs[-1]["history"] if runs else None
-            n = runs[-1]["config"]["n_epochs"] if runs else None
-        image.value = render_curves(current, [], n)
-
-    for widget in controls.values():
-        widget.observe(start, names="value")
-    buttons["Train"].on_click(start)
-    buttons["Stop"].on_click(stop)
-    buttons["Clear"].on_click(clear)
-
-    c = controls
-    panel = W.VBox([W.HBox([c["lr"], c["hidden"]]),
-                    W.HBox([c["n_epochs"], c["batch_size"], c["loss"], c["seed"]]),
-                    W.HBox(list(buttons.values())), status, image])
-    panel.add_class("bp-playground")
-    panel.runs = runs
-    panel.controls, panel.status, panel.image = controls, status, image
-
-    def wait(timeout: float = 60.0) -> None:
-        deadline = time.monotonic() + timeout
-        while runs:
-            newest = runs[-1]
-            newest["thread"].join(max(0.0, deadline - time.monotonic()))
-            if newest is runs[-1] or time.monotonic() >= deadline:
-                return
-
-    panel.wait = wait
-    if autostart:
-        start()
-    return panel
+        self._show(run, f"{run['outcome']}: {_describe(cfg)} — after "
+                        f"{len(history['train_acc'])} epochs, training "
+                        f"{100 * history['train_acc'][-1]:.1f} %, validation "
+                        f"{100 * history['val_acc'][-1]:.1f} % ({seconds:.1f} s)",
+                   history if len(history["train_acc"]) > drawn["epochs"] else None)
 
 
-def sweep_explorer(results) -> W.VBox:
+def playground(data: Any = None, *, lr: float = 0.5, hidden: int = 110, n_epochs: int = 20,
+               batch_size: int = 10, loss: str = "cross_entropy", seed: int = 0,
+               autostart: bool = False) -> Playground:
+    """A :class:`Playground`: trains the network live while you move its sliders.
+
+    Parameters
+    ----------
+    data : result of :func:`backprop.load_mnist`, default ``load_mnist(n_test=0)``
+    lr, hidden, n_epochs, batch_size, loss, seed : the initial settings
+    autostart : bool, start a run as soon as the panel is built
+
+    Returns
+    -------
+    Playground
+        An ``ipywidgets.VBox``. ``panel.runs`` lists every run started, newest last;
+        ``panel.wait()`` blocks until the newest run has ended (for scripts and tests).
+    """
+    return Playground(data, lr=lr, hidden=hidden, n_epochs=n_epochs, batch_size=batch_size,
+                      loss=loss, seed=seed, autostart=autostart)
+
+
+class SweepExplorer(W.VBox):
     """Sliders over a precomputed grid of runs (hidden units x learning rate x seed).
 
     Parameters
@@ -244,50 +277,75 @@ def sweep_explorer(results) -> W.VBox:
     results : pandas.DataFrame from :func:`backprop.sweep` with columns ``hidden``, ``lr``,
         ``seed`` and ``history``; every combination may or may not be present.
 
-    Returns
-    -------
-    ipywidgets.VBox
-        Moving a slider switches the curves at once (each picture is drawn once and kept).
+    Attributes
+    ----------
+    controls : dict of the ``hidden``, ``lr`` and ``seed`` widgets
+    status : ipywidgets.HTML; image : ipywidgets.Image
     """
-    missing = {"hidden", "lr", "seed", "history"} - set(results.columns)
-    if missing:
-        raise ValueError(f"results needs the columns of backprop.sweep; missing {sorted(missing)}")
-    style = {"description_width": "initial"}
-    hidden = W.SelectionSlider(options=sorted(results["hidden"].unique()),
-                               description="hidden units", style=style,
-                               continuous_update=True)
-    lr = W.SelectionSlider(options=[(f"{v:g}", v) for v in sorted(results["lr"].unique())],
-                           description="learning rate", style=style, continuous_update=True)
-    seeds = sorted(results["seed"].unique())
-    seed = W.Dropdown(options=[("all", None)] + [(str(s), s) for s in seeds],
-                      description="seed", style=style, layout=W.Layout(width="160px"))
-    status = W.HTML().add_class("bp-status")
-    image = W.Image(format="png").add_class("bp-plot")
-    pictures: dict[tuple, tuple[bytes, str]] = {}
 
-    def picture(key: tuple) -> tuple[bytes, str]:
-        h, rate, s = key
-        rows = results[(results["hidden"] == h) & (results["lr"] == rate)]
-        if s is not None:
-            rows = rows[rows["seed"] == s]
+    def __init__(self, results):
+        missing = {"hidden", "lr", "seed", "history"} - set(results.columns)
+        if missing:
+            raise ValueError(f"results needs the columns of backprop.sweep; "
+                             f"missing {sorted(missing)}")
+        self.results = results
+        style = {"description_width": "initial"}
+        lr_options = [(f"{v:g}", v) for v in sorted(results["lr"].unique())]
+        seed_options = [("all", None)] + [(str(s), s) for s in sorted(results["seed"].unique())]
+        self.controls = {
+            "hidden": W.SelectionSlider(options=sorted(results["hidden"].unique()),
+                                        description="hidden units", style=style,
+                                        continuous_update=True),
+            "lr": W.SelectionSlider(options=lr_options, description="learning rate",
+                                    style=style, continuous_update=True),
+            "seed": W.Dropdown(options=seed_options, description="seed", style=style,
+                               layout=W.Layout(width="160px")),
+        }
+        self.status = W.HTML().add_class("bp-status")
+        self.image = W.Image(format="png").add_class("bp-plot")
+        self.curves = LiveCurves()
+        self._pictures: dict[tuple, tuple[bytes, str]] = {}  # each drawn once, then kept
+        for widget in self.controls.values():
+            widget.observe(self.update, names="value")
+        super().__init__([_row(list(self.controls.values())), self.status, self.image])
+        self.add_class("bp-explorer")
+        self.update()
+
+    def _picture(self, key: tuple) -> tuple[bytes, str]:
+        hidden, lr, seed = key
+        frame = self.results
+        rows = frame[(frame["hidden"] == hidden) & (frame["lr"] == lr)]
+        if seed is not None:
+            rows = rows[rows["seed"] == seed]
         if rows.empty:
-            return render_curves(None, []), f"no run for hidden units {h}, learning rate {rate:g}"
+            return (self.curves.png(None, []),
+                    f"no run for hidden units {hidden}, learning rate {lr:g}")
         histories = list(rows["history"])
-        text = (f"hidden units {h}, learning rate {rate:g}, {len(histories)} run(s): final "
+        text = (f"hidden units {hidden}, learning rate {lr:g}, {len(histories)} run(s): final "
                 f"training {100 * rows['train_acc'].mean():.1f} %, validation "
                 f"{100 * rows['val_acc'].mean():.1f} % (mean)")
-        return render_curves(histories[0], histories[1:]), text
+        return self.curves.png(histories[0], histories[1:]), text
 
-    def update(*_: Any) -> None:
-        key = (hidden.value, lr.value, seed.value)
-        if key not in pictures:
-            pictures[key] = picture(key)
-        image.value, status.value = pictures[key][0], html.escape(pictures[key][1])
+    def update(self, *_: Any) -> None:
+        """Show the runs of the controls' current values."""
+        key = tuple(self.controls[k].value for k in ("hidden", "lr", "seed"))
+        if key not in self._pictures:
+            self._pictures[key] = self._picture(key)
+        png, text = self._pictures[key]
+        self.image.value, self.status.value = png, html.escape(text)
 
-    for widget in (hidden, lr, seed):
-        widget.observe(update, names="value")
-    update()
-    panel = W.VBox([W.HBox([hidden, lr, seed]), status, image]).add_class("bp-explorer")
-    panel.controls = {"hidden": hidden, "lr": lr, "seed": seed}
-    panel.status, panel.image = status, image
-    return panel
+
+def sweep_explorer(results) -> SweepExplorer:
+    """A :class:`SweepExplorer`: moving a slider switches the curves at once.
+
+    Parameters
+    ----------
+    results : pandas.DataFrame from :func:`backprop.sweep` (columns ``hidden``, ``lr``,
+        ``seed``, ``history``)
+
+    Returns
+    -------
+    SweepExplorer
+        An ``ipywidgets.VBox``; each picture is drawn once and kept.
+    """
+    return SweepExplorer(results)

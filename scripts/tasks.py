@@ -55,10 +55,13 @@ ROOT = Path(__file__).resolve().parents[1]
 VENV = ROOT / ".venv"
 WINDOWS = os.name == "nt"
 
-# The Voila command of `make app`: the notebook and every option of the classroom server, in
-# this one list (the address and port are added from APP_IP and APP_PORT).
+# The Voila command of `make app`: the notebook and the options of the command line, in this
+# one list (the address and port are added from APP_IP and APP_PORT). Voila runs in app/, so
+# that it reads app/voila.json: the classroom settings (preheated kernels, idle kernels culled),
+# which the benchmarks and the browser tests read too.
+APP_DIR = ROOT / "app"
 VOILA_ARGS = [
-    "app/playground.ipynb",
+    "playground.ipynb",
     "--no-browser",
     "--Voila.port_retries=0",  # a port in use is an error, not a silent move to another port
 ]
@@ -215,13 +218,16 @@ def app_command(python: Path, ip: str = APP_IP, port: int = APP_PORT) -> list[st
     return [str(python), "-m", "voila", *VOILA_ARGS, f"--Voila.ip={ip}", f"--port={port}"]
 
 
-def _exec(cmd: list[str]) -> int:
-    """Become ``cmd`` (POSIX), so that Ctrl-C and signals to the process group reach it alone.
+def _exec(cmd: list[str], cwd: Path = ROOT) -> int:
+    """Become ``cmd`` in ``cwd`` (POSIX), so that Ctrl-C and signals to the process group
+    reach it alone.
 
     Windows has no exec that keeps the console: wait for it instead.
     """
+    if cwd != ROOT:
+        print(f"+ cd {shlex.quote(str(cwd.relative_to(ROOT)))}", flush=True)
     print("+ " + " ".join(shlex.quote(part) for part in cmd), flush=True)
-    os.chdir(ROOT)
+    os.chdir(cwd)
     if WINDOWS:
         proc = subprocess.Popen(cmd)
         while True:
@@ -255,7 +261,7 @@ def app(ip: str | None = None, port: str | int | None = None) -> int:
     where = (f"http://{socket.gethostname()}:{port}/ (or this machine's address)"
              if ip in ("0.0.0.0", "::") else f"http://{ip}:{port}/")
     say(f"the playground: open {where} in a browser (Ctrl-C stops it)")
-    return _exec(app_command(python, ip, port))
+    return _exec(app_command(python, ip, port), cwd=APP_DIR)
 
 
 def lint() -> int:

@@ -39,6 +39,7 @@ SERVER_START = 60  # s for a server to answer
 WIDGETS_SHOWN = 60  # s from opening the page to the playground on screen (kernel start included)
 RUN_DONE = 45  # s for a training run to finish after a slider moved
 SETTINGS = ("learning rate", "hidden units")
+LIVE_WIDTH, LIVE_HEIGHT = 760, 288  # pixels of backprop.plots.LiveCurves()
 
 
 @pytest.fixture(scope="module")
@@ -70,6 +71,7 @@ def app_dir(tmp_path):
     folder = tmp_path / "app"
     folder.mkdir()
     shutil.copy(NOTEBOOK, folder / "playground.ipynb")
+    shutil.copy(NOTEBOOK.with_name("voila.json"), folder / "voila.json")  # make app's settings
     return folder
 
 
@@ -194,6 +196,10 @@ def _exercise(pg: Playground, page, stage: str) -> None:
     assert pg.finished_with(expected), f"the first run's status {pg.status()!r} should show " \
         f"the sliders' values {expected}"
     screenshot(page, f"{stage}-2-first-run")
+    # The picture comes from the panel's persistent figure (plots.LiveCurves), as a PNG of
+    # its fixed size, decoded by the browser.
+    size = pg.plot.evaluate("img => [img.naturalWidth, img.naturalHeight]")
+    assert size == [LIVE_WIDTH, LIVE_HEIGHT], f"the plot is {size}, expected the live figure's"
 
     for step, (description, key) in enumerate(
             (("learning rate", "ArrowRight"), ("hidden units", "ArrowLeft")), start=3):

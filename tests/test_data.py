@@ -69,19 +69,120 @@ def test_corrupted_or_truncated_file_is_refused(tmp_path):
         bp.load_mnist(path=truncated)  # a user's own file: no known hash, still refused
 
 
-def test_shipped_file_is_checked_on_load(tmp_path, monkeypatch):
+@pytest.fixture
+def fresh_cache(tmp_path, monkeypatch):
+    """An empty data-cache folder for this test, and no process-wide copy loaded yet."""
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("BACKPROP_DATA_CACHE", str(folder))
+    bpdata._read_shipped.cache_clear()
+    bpdata._pixels_file.cache_clear()
+    yield folder
+    bpdata._read_shipped.cache_clear()
+    bpdata._pixels_file.cache_clear()
+
+
+def test_shipped_file_is_checked_when_the_cache_is_built(tmp_path, monkeypatch, fresh_cache):
     bad = tmp_path / "mnist.npz"
     shutil.copy(bpdata.MNIST_PATH, bad)
     with bad.open("r+b") as fh:
         fh.seek(5000)
         fh.write(b"\x00\x01\x02")
     monkeypatch.setattr(bpdata, "MNIST_PATH", bad)
+    with pytest.raises(ValueError, match="failed its SHA-256 check"):
+        bp.load_mnist()
+    assert not bpdata.cache_path().exists()
+    assert not fresh_cache.exists() or not list(fresh_cache.iterdir())  # nor a temporary file
+
+
+def _shipped():
+    return bpdata.read_npz(bpdata.MNIST_PATH, sha256=bpdata.MNIST_SHA256)
+
+
+def _assert_same(raw, ref):
+    for (x, y), (x_ref, y_ref) in zip(raw, ref, strict=True):
+        np.testing.assert_array_equal(x, x_ref)
+        np.testing.assert_array_equal(y, y_ref)
+        assert x.dtype == x_ref.dtype == np.uint8
+
+
+def test_memory_mapped_cache_equals_the_shipped_data(fresh_cache):
+    raw = bpdata.read_raw()
+    path = bpdata.cache_path()
+    assert path.parent == fresh_cache and path.stat().st_size == bpdata.CACHE_BYTES
+    assert bpdata.cache_is_valid(path)
+    (x_train, y_train), (x_test, y_test) = raw
+    for arr in (x_train, y_train, x_test, y_test):  # views of the read-only map, not copies
+        assert not arr.flags.writeable and not arr.flags.owndata
+    with pytest.raises(ValueError, match="read-only"):
+        x_train[0, 0, 0] = 1
+    _assert_same(raw, _shipped())
+    # a second process (here: a cleared in-process cache) maps the same file, unchanged
+    stamp = path.stat().st_mtime_ns, path.stat().st_ino
     bpdata._read_shipped.cache_clear()
+    _assert_same(bpdata.read_raw(), raw)
+    assert (path.stat().st_mtime_ns, path.stat().st_ino) == stamp
+
+
+def test_shared_pixels_equal_the_computed_ones_and_stay_the_callers(fresh_cache):
+    shared = bp.load_mnist(300, 200, 100)
+    pixels = bpdata.cache_path(bpdata.PIXELS_SUFFIX)
+    assert bpdata.cache_is_valid(pixels, bpdata.PIXELS_BYTES, bpdata.PIXELS_SHA256)
+    computed = bp.load_mnist(300, 200, 100, path=bpdata.MNIST_PATH)  # no cache for a path
+    for a, b in ((shared.train, computed.train), (shared.val, computed.val),
+                 (shared.test, computed.test)):
+        np.testing.assert_array_equal(a.X, b.X)
+        assert a.X.dtype == np.float32 and not a.X.flags.owndata  # a view of the map
+    shared.val.X[:] = 0  # copy-on-write: private to this process, the file is unchanged
+    assert bpdata.cache_is_valid(pixels, bpdata.PIXELS_BYTES, bpdata.PIXELS_SHA256)
+    assert bp.load_mnist(300, 200, 100).val.X.max() == 1.0
+
+
+CACHES = {"raw": (bpdata.RAW_SUFFIX, bpdata.CACHE_BYTES, bpdata.CACHE_SHA256),
+          "pixels": (bpdata.PIXELS_SUFFIX, bpdata.PIXELS_BYTES, bpdata.PIXELS_SHA256)}
+
+
+@pytest.mark.parametrize("which", list(CACHES))
+@pytest.mark.parametrize("damage", ["flipped byte", "half-written", "wrong size"])
+def test_corrupted_cache_is_detected_and_rebuilt(fresh_cache, damage, which):
+    suffix, nbytes, sha256 = CACHES[which]
+    bp.load_mnist(10, 10, 10)
+    path = bpdata.cache_path(suffix)
+    path.chmod(0o644)
+    raw = path.read_bytes()
+    if damage == "flipped byte":
+        middle = len(raw) // 2
+        path.write_bytes(raw[:middle] + bytes([raw[middle] ^ 0xFF]) + raw[middle + 1:])
+    elif damage == "half-written":
+        path.write_bytes(raw[: len(raw) // 2])
+    else:
+        path.write_bytes(raw + b"\x00")
+    assert not bpdata.cache_is_valid(path, nbytes, sha256)
+    bpdata._read_shipped.cache_clear()
+    bpdata._pixels_file.cache_clear()
+    with pytest.warns(RuntimeWarning, match="incomplete or altered; rebuilding"):
+        data = bp.load_mnist(10, 10, 10)
+    assert bpdata.cache_is_valid(path, nbytes, sha256)
+    _assert_same(bpdata.read_raw(), _shipped())
+    in_memory = bp.load_mnist(10, 10, 10, path=bpdata.MNIST_PATH)
+    np.testing.assert_array_equal(data.test.X, in_memory.test.X)
+    assert len(list(fresh_cache.iterdir())) == 2  # the two caches, no temporary files
+
+
+def test_unusable_cache_folder_falls_back_to_memory(tmp_path, monkeypatch):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv("BACKPROP_DATA_CACHE", str(blocker / "cache"))
+    bpdata._read_shipped.cache_clear()
+    bpdata._pixels_file.cache_clear()
     try:
-        with pytest.raises(ValueError, match="failed its SHA-256 check"):
-            bp.load_mnist()
+        with pytest.warns(RuntimeWarning, match="cannot use the data cache"):
+            data = bp.load_mnist(10, 10, 10)
+        _assert_same(bpdata.read_raw(), _shipped())
+        np.testing.assert_array_equal(
+            data.val.X, bp.load_mnist(10, 10, 10, path=bpdata.MNIST_PATH).val.X)
     finally:
         bpdata._read_shipped.cache_clear()
+        bpdata._pixels_file.cache_clear()
 
 
 def test_wrong_path_says_what_is_expected(tmp_path):
