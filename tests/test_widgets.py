@@ -8,6 +8,7 @@ import pytest
 
 import backprop as bp
 from backprop import plots, widgets
+from backprop.widgets import _playground as playground_module
 
 SMALL = bp.load_mnist(300, 200, 0)
 
@@ -73,7 +74,7 @@ def test_error_during_a_run_is_shown_in_the_panel(monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("the GPU caught fire")
 
-    monkeypatch.setattr(widgets, "train", broken)
+    monkeypatch.setattr(playground_module, "train", broken)
     panel = _panel()
     panel.controls["lr"].value = 0.2
     panel.wait()
@@ -152,8 +153,8 @@ def test_a_slow_first_epoch_says_the_server_is_busy(monkeypatch):
         release.wait(10)
         raise RuntimeError("stopped by the test")
 
-    monkeypatch.setattr(widgets, "train", slow)
-    monkeypatch.setattr(widgets, "BUSY_SECONDS", 0.05)
+    monkeypatch.setattr(playground_module, "train", slow)
+    monkeypatch.setattr(playground_module, "BUSY_SECONDS", 0.05)
     panel = _panel()
     panel.controls["lr"].value = 0.2
     deadline = time.monotonic() + 10

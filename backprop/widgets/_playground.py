@@ -1,12 +1,8 @@
-"""Live widgets for the classroom: the only module of the package that imports ipywidgets.
+"""The playground: trains the network live while students move its sliders.
 
-:class:`Playground` (made by :func:`playground`) trains the network in a background thread
-while students move sliders; :class:`SweepExplorer` (made by :func:`sweep_explorer`) flips
-through a precomputed grid of runs. Both draw with matplotlib in the kernel and send PNGs to
-``ipywidgets.Image`` widgets, so they need no front-end extension and nothing from a CDN: they
-work wherever ipywidgets do (JupyterLab, Voila, VS Code, Colab). The curves come from one
-persistent :class:`backprop.plots.LiveCurves` figure per panel, which redraws only the lines
-after each epoch (a few ms), so drawing costs little next to the training it shows.
+:class:`Playground` (made by :func:`playground`) trains in a background thread and draws the
+learning curves through one persistent :class:`backprop.plots.LiveCurves` figure, which redraws
+only the lines after each epoch (a few ms), so drawing costs little next to the training.
 """
 
 from __future__ import annotations
@@ -20,28 +16,16 @@ from typing import Any
 import ipywidgets as W
 import numpy as np
 
-from .data import load_mnist
-from .nn import init_params
-from .plots import LiveCurves
-from .training import train
+from ..data import load_mnist
+from ..nn import init_params
+from ..plots import LiveCurves
+from ..training import train
+from ._common import LOSSES, _describe, _row
 
-LOSSES = [("quadratic", "mse"), ("cross-entropy", "cross_entropy")]
 MAX_EARLIER = 6  # earlier runs kept as faded curves
 MIN_FRAME_SECONDS = 0.1  # at most ~10 pictures a second: the eye needs no more
 DRAW_SHARE = 0.25  # a picture waits until drawing has cost at most this share of the time
 BUSY_SECONDS = 1.0  # no first epoch after this long: say that the server is busy
-
-
-def _describe(cfg: dict) -> str:
-    loss = dict((v, k) for k, v in LOSSES)[cfg["loss"]]
-    return (f"learning rate {cfg['lr']:.3g}, hidden units {cfg['hidden']}, "
-            f"{cfg['n_epochs']} epochs, batch size {cfg['batch_size']}, {loss}, "
-            f"seed {cfg['seed']}")
-
-
-def _row(children: list) -> W.HBox:
-    # rows wrap on a narrow screen instead of squeezing the sliders
-    return W.HBox(children, layout=W.Layout(flex_flow="row wrap"))
 
 
 class Playground(W.VBox):
@@ -267,85 +251,3 @@ def playground(data: Any = None, *, lr: float = 0.5, hidden: int = 110, n_epochs
     """
     return Playground(data, lr=lr, hidden=hidden, n_epochs=n_epochs, batch_size=batch_size,
                       loss=loss, seed=seed, autostart=autostart)
-
-
-class SweepExplorer(W.VBox):
-    """Sliders over a precomputed grid of runs (hidden units x learning rate x seed).
-
-    Parameters
-    ----------
-    results : pandas.DataFrame from :func:`backprop.sweep` with columns ``hidden``, ``lr``,
-        ``seed`` and ``history``; every combination may or may not be present.
-
-    Attributes
-    ----------
-    controls : dict of the ``hidden``, ``lr`` and ``seed`` widgets
-    status : ipywidgets.HTML; image : ipywidgets.Image
-    """
-
-    def __init__(self, results):
-        missing = {"hidden", "lr", "seed", "history"} - set(results.columns)
-        if missing:
-            raise ValueError(f"results needs the columns of backprop.sweep; "
-                             f"missing {sorted(missing)}")
-        self.results = results
-        style = {"description_width": "initial"}
-        lr_options = [(f"{v:g}", v) for v in sorted(results["lr"].unique())]
-        seed_options = [("all", None)] + [(str(s), s) for s in sorted(results["seed"].unique())]
-        self.controls = {
-            "hidden": W.SelectionSlider(options=sorted(results["hidden"].unique()),
-                                        description="hidden units", style=style,
-                                        continuous_update=True),
-            "lr": W.SelectionSlider(options=lr_options, description="learning rate",
-                                    style=style, continuous_update=True),
-            "seed": W.Dropdown(options=seed_options, description="seed", style=style,
-                               layout=W.Layout(width="160px")),
-        }
-        self.status = W.HTML().add_class("bp-status")
-        self.image = W.Image(format="png").add_class("bp-plot")
-        self.curves = LiveCurves()
-        self._pictures: dict[tuple, tuple[bytes, str]] = {}  # each drawn once, then kept
-        for widget in self.controls.values():
-            widget.observe(self.update, names="value")
-        super().__init__([_row(list(self.controls.values())), self.status, self.image])
-        self.add_class("bp-explorer")
-        self.update()
-
-    def _picture(self, key: tuple) -> tuple[bytes, str]:
-        hidden, lr, seed = key
-        frame = self.results
-        rows = frame[(frame["hidden"] == hidden) & (frame["lr"] == lr)]
-        if seed is not None:
-            rows = rows[rows["seed"] == seed]
-        if rows.empty:
-            return (self.curves.png(None, []),
-                    f"no run for hidden units {hidden}, learning rate {lr:g}")
-        histories = list(rows["history"])
-        text = (f"hidden units {hidden}, learning rate {lr:g}, {len(histories)} run(s): final "
-                f"training {100 * rows['train_acc'].mean():.1f} %, validation "
-                f"{100 * rows['val_acc'].mean():.1f} % (mean)")
-        return self.curves.png(histories[0], histories[1:]), text
-
-    def update(self, *_: Any) -> None:
-        """Show the runs of the controls' current values."""
-        key = tuple(self.controls[k].value for k in ("hidden", "lr", "seed"))
-        if key not in self._pictures:
-            self._pictures[key] = self._picture(key)
-        png, text = self._pictures[key]
-        self.image.value, self.status.value = png, html.escape(text)
-
-
-def sweep_explorer(results) -> SweepExplorer:
-    """A :class:`SweepExplorer`: moving a slider switches the curves at once.
-
-    Parameters
-    ----------
-    results : pandas.DataFrame from :func:`backprop.sweep` (columns ``hidden``, ``lr``,
-        ``seed``, ``history``)
-
-    Returns
-    -------
-    SweepExplorer
-        An ``ipywidgets.VBox``; each picture is drawn once and kept.
-    """
-    return SweepExplorer(results)
