@@ -946,7 +946,9 @@ def check_answer(exercise: str, value: Any, **context: Any) -> None:
     else:
         ok = np.isclose(float(value), right, rtol=0, atol=tol)
     if not ok:
-        hint = "Redo it step by step and compare each step with the code's values."
+        hint = ("Redo the table's rows one at a time and compare each with the code's values."
+                if exercise.startswith("01-") else
+                "Redo it step by step and compare each step with the code's values.")
         if tol is not None and right != 0 and np.isclose(float(value), 100 * right, rtol=1e-6):
             hint = "That is a percentage; give the fraction."
         _fail(f"exercise {exercise}: {what} is not {value!r}.", hint)
