@@ -100,6 +100,24 @@ def test_the_teachers_notebook_01_has_every_exercise_of_the_issue():
         assert f'checks.check_backward_step("{step}"' in sources
 
 
+@pytest.mark.parametrize(("name", "labels", "calls"), [
+    ("02_training", ["1", "2"], ["checks.check_forward(plain_forward)",
+                                 "checks.check_backward(plain_backward)",
+                                 "checks.check_sgd_epoch(plain_sgd_epoch)",
+                                 "checks.check_trained(own, data)"]),
+    ("03_hyperparameter_tuning", ["1"], ["checks.check_tuning_choice(tried, choice)"]),
+    ("04_test_evaluation", ["1"], ["checks.check_test_accuracy(test_acc"]),
+])
+def test_the_teachers_notebooks_02_to_04_have_their_exercises_and_checks(name, labels, calls):
+    nb = nbformat.read(ROOT / "notebooks" / f"{name}.ipynb", as_version=4)
+    assert [label for label, _ in regions(nb)] == labels
+    check_cells = "\n".join(c.source for c in nb.cells if c.cell_type == "code"
+                            and c.metadata.get("nbgrader", {}).get("grade"))
+    for call in calls:
+        assert call in check_cells
+    assert any("solution" in c.metadata.get("tags", []) for c in nb.cells)  # worked solutions
+
+
 def executed(path, tmp_path):
     from nbclient import NotebookClient
 
