@@ -20,6 +20,9 @@ from PIL import Image
 
 TRAIN_COLOR, VAL_COLOR = "tab:blue", "tab:orange"
 CURVES_SIZE = (10, 3.8)  # inches, the static learning curves; the live view keeps the shape
+# Pixels of the live curves, both panels: each panel (360 px) fits a phone's width at its drawn
+# size, so its text is never smaller there than on a laptop (widgets/style.css knows it too).
+LIVE_WIDTH = 720
 NICE_STEPS = (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10)
 
 
@@ -362,7 +365,7 @@ class LiveCurves:
     full_draws, blits : int, how many pictures were drawn each way (for the benchmarks)
     """
 
-    def __init__(self, width: int = 760, dpi: int = 80, percent: bool = True):
+    def __init__(self, width: int = LIVE_WIDTH, dpi: int = 80, percent: bool = True):
         if width < 200 or width % 2:
             raise ValueError(f"width must be an even number of pixels >= 200, got {width!r}")
         self.percent = percent

@@ -41,10 +41,11 @@ def test_each_panel_keeps_its_labels_inside_its_own_picture(accs, top_loss):
 def test_the_two_pictures_are_the_halves_of_the_whole():
     history = {"train_loss": [2.1, 0.9, 0.5], "val_loss": [2.2, 1.0, 0.7],
                "train_acc": [0.55, 0.8, 0.9], "val_acc": [0.5, 0.78, 0.86]}
-    live = plots.LiveCurves(width=760)
+    live = plots.LiveCurves()
     whole = _pixels(live.png(history, [], 20))
     loss, acc = live.pngs(history, [], 20)
-    assert _size(loss) == _size(acc) == (380, 288)
+    assert _size(loss) == _size(acc) == (plots.LIVE_WIDTH // 2, whole.shape[0])
+    assert whole.shape[1] == plots.LIVE_WIDTH
     np.testing.assert_array_equal(np.hstack([_pixels(loss), _pixels(acc)]), whole)
     with pytest.raises(ValueError, match="width"):
         plots.LiveCurves(width=301)
@@ -61,7 +62,7 @@ def test_playground_sends_both_pictures_in_a_wrapping_row_with_the_stylesheet():
     panel.controls["lr"].value = 0.2
     panel.wait()
     assert loss.value != before[0] and acc.value != before[1]
-    assert _size(loss.value) == _size(acc.value) == (380, 288)
+    assert _size(loss.value)[0] == _size(acc.value)[0] == plots.LIVE_WIDTH // 2
     style = panel.children[-1]
     assert style.layout.display == "none" and style.value.startswith("<style>")
     assert ".bp-panel" in style.value and "http" not in style.value  # nothing from a CDN
@@ -72,6 +73,8 @@ def test_playground_sends_both_pictures_in_a_wrapping_row_with_the_stylesheet():
 def test_stylesheet_ships_with_the_package_and_scopes_every_rule():
     css = _common._css()
     assert "--jp-widgets-inline-height: 44px" in css
+    # pictures are shown at most at their drawn width on a wide screen
+    assert f"max-width: {plots.LIVE_WIDTH // 2}px;" in css
     assert "@import" not in css and "url(" not in css
     # every selector of every rule is under .bp-panel, so the page around is untouched
     selectors = re.findall(r"([^{}]+)\{", re.sub(r"/\*.*?\*/", "", css, flags=re.S))
