@@ -20,6 +20,9 @@ from PIL import Image
 
 TRAIN_COLOR, VAL_COLOR = "tab:blue", "tab:orange"
 CURVES_SIZE = (10, 3.8)  # inches, the static learning curves; the live view keeps the shape
+# Pixels of the live curves, both panels: each panel (360 px) fits a phone's width at its drawn
+# size, so its text is never smaller there than on a laptop (widgets/style.css knows it too).
+LIVE_WIDTH = 720
 NICE_STEPS = (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10)
 
 
@@ -342,26 +345,36 @@ class LiveCurves:
     few milliseconds): the faded earlier runs once per run, the current run's four lines
     every time. Used by :mod:`backprop.widgets`; needs no widgets itself.
 
+    The loss and the accuracy are two sub-figures of equal width, each with its own labels,
+    so that :meth:`pngs` can also send them as two pictures: a page then places them side by
+    side where there is room and stacks them on a phone, each at a size whose text reads as
+    on a laptop (the kernel cannot know the screen's width; the page's layout decides).
+
     Parameters
     ----------
-    width : int, pixels; the height keeps the static figure's proportions
+    width : int, pixels of the whole figure (both panels); the height keeps the static
+        figure's proportions, so each panel is ``width / 2`` by ``0.38 * width`` pixels
     dpi : int
     percent : bool, accuracy in percent
 
     Attributes
     ----------
     fig : matplotlib Figure
+    panels : (loss, accuracy) sub-figures, side by side
     axes : (ax_loss, ax_acc)
     full_draws, blits : int, how many pictures were drawn each way (for the benchmarks)
     """
 
-    def __init__(self, width: int = 760, dpi: int = 80, percent: bool = True):
+    def __init__(self, width: int = LIVE_WIDTH, dpi: int = 80, percent: bool = True):
+        if width < 200 or width % 2:
+            raise ValueError(f"width must be an even number of pixels >= 200, got {width!r}")
         self.percent = percent
         inches = width / dpi
         self.fig = Figure(figsize=(inches, inches * CURVES_SIZE[1] / CURVES_SIZE[0]), dpi=dpi,
                           layout="constrained")
         FigureCanvasAgg(self.fig)
-        self.axes = ax_loss, ax_acc = tuple(self.fig.subplots(1, 2))
+        self.panels = tuple(self.fig.subfigures(1, 2, wspace=0))
+        self.axes = ax_loss, ax_acc = tuple(panel.subplots() for panel in self.panels)
         self._lines = {}
         for split, color in (("train", TRAIN_COLOR), ("val", VAL_COLOR)):
             name = "training" if split == "train" else "validation"
@@ -374,10 +387,12 @@ class LiveCurves:
         self._legends = (ax_loss.legend(loc="upper right", fontsize="small"),
                          ax_acc.legend(loc="lower right", fontsize="small"))
         # Lay out once for the widest tick labels the axes will show, then freeze the layout.
+        # ("0.0025", "100.0"): each panel's labels then stay inside its own picture.
         ax_loss.set_ylim(0, 0.0025)
-        ax_acc.set_ylim(0, 101 if percent else 1.01)
+        ax_acc.set_ylim(80, 101) if percent else ax_acc.set_ylim(0.8, 1.01)
         self.fig.canvas.draw()
         self.fig.set_layout_engine("none")
+        self._split = width // 2  # the column where the accuracy panel starts
         self._earlier_lines: list = []
         self._earlier: list = []
         self._limits = self._frame = self._background = None
@@ -404,6 +419,23 @@ class LiveCurves:
         buf = io.BytesIO()
         Image.fromarray(rgb).save(buf, format="png", compress_level=1)  # speed over size
         return buf.getvalue()
+
+    def pngs(self, history: Mapping[str, Sequence[float]] | None = None,
+             earlier: Sequence[Mapping[str, Sequence[float]]] = (),
+             n_epochs: int | None = None) -> tuple[bytes, bytes]:
+        """The same picture as :meth:`png`, as two PNGs: the loss panel and the accuracy panel.
+
+        Each is ``width / 2`` pixels wide. Drawing costs the same as :meth:`png`: one
+        figure is drawn, then cut in two.
+        """
+        self.update(history, earlier, n_epochs)
+        rgb = np.asarray(self.fig.canvas.buffer_rgba())[..., :3]
+        pictures = []
+        for part in (rgb[:, :self._split], rgb[:, self._split:]):
+            buf = io.BytesIO()
+            Image.fromarray(np.ascontiguousarray(part)).save(buf, format="png", compress_level=1)
+            pictures.append(buf.getvalue())
+        return pictures[0], pictures[1]
 
     def update(self, history=None, earlier=(), n_epochs: int | None = None) -> None:
         """Draw into the figure's canvas without encoding it (see :meth:`png`)."""

@@ -59,7 +59,7 @@ def one_move(panel, lr: float) -> tuple[float, float, float]:
 
 
 def picture_costs() -> tuple[float, float]:
-    """Median CPU seconds of a full draw and of a blit, PNG encoding included."""
+    """Median CPU seconds of a full draw and of a blit, both PNGs (loss, accuracy) included."""
     curves = plots.LiveCurves()
     full, blit = [], []
     history = {k: [] for k in ("train_loss", "train_acc", "val_loss", "val_acc")}
@@ -69,12 +69,12 @@ def picture_costs() -> tuple[float, float]:
             history[k].append(v)
         before = curves.full_draws
         cpu = time.process_time()
-        curves.png(history, [], 20)
+        curves.pngs(history, [], 20)
         (full if curves.full_draws > before else blit).append(time.process_time() - cpu)
     for _ in range(5):
         cpu = time.process_time()
         curves._frame = None  # force a full draw
-        curves.png(history, [], 20)
+        curves.pngs(history, [], 20)
         full.append(time.process_time() - cpu)
     return statistics.median(full), statistics.median(blit)
 

@@ -39,7 +39,7 @@ SERVER_START = 60  # s for a server to answer
 WIDGETS_SHOWN = 60  # s from opening the page to the playground on screen (kernel start included)
 RUN_DONE = 45  # s for a training run to finish after a slider moved
 SETTINGS = ("learning rate", "hidden units")
-LIVE_WIDTH, LIVE_HEIGHT = 760, 288  # pixels of backprop.plots.LiveCurves()
+LIVE_WIDTH, LIVE_HEIGHT = 360, 273  # pixels of one panel (loss) of backprop.plots.LiveCurves()
 
 
 @pytest.fixture(scope="module")

@@ -20,7 +20,7 @@ from ..data import load_mnist
 from ..nn import init_params
 from ..plots import LiveCurves
 from ..training import train
-from ._common import LOSSES, _describe, _row
+from ._common import LOSSES, PANEL_CLASS, _describe, _plots, _row, _style
 
 MAX_EARLIER = 6  # earlier runs kept as faded curves
 MIN_FRAME_SECONDS = 0.1  # at most ~10 pictures a second: the eye needs no more
@@ -49,8 +49,10 @@ class Playground(W.VBox):
     controls : dict of the setting widgets, by name (``lr``, ``hidden``, ``n_epochs``, ...)
     buttons : dict of the Train, Stop and Clear buttons
     status : ipywidgets.HTML, the status line
-    image : ipywidgets.Image, the learning curves as a PNG
-    curves : backprop.plots.LiveCurves, the figure behind ``image``
+    images : dict of two ipywidgets.Image, ``loss`` and ``accuracy``: the learning curves
+        as two PNGs, in ``plots``, a row that wraps (side by side on a wide panel, stacked
+        on a phone); ``image`` is the loss picture
+    curves : backprop.plots.LiveCurves, the figure behind ``images``
     runs : list of dicts, every run started, newest last, with ``config``, ``outcome`` in
         {"running", "finished", "stopped", "superseded", "error"}, ``history``, ``error``,
         ``started`` (time.perf_counter()) and ``frames`` (times the picture was sent)
@@ -83,8 +85,9 @@ class Playground(W.VBox):
         self.buttons["Train"].button_style = "primary"
         self.status = W.HTML(value="ready: move a slider or press Train").add_class("bp-status")
         self.curves = LiveCurves()
-        self.image = W.Image(value=self.curves.png(None, [], n_epochs),
-                             format="png").add_class("bp-plot")
+        self.images = {name: W.Image(value=png, format="png") for name, png in
+                       zip(("loss", "accuracy"), self.curves.pngs(None, [], n_epochs),
+                           strict=True)}
         self.runs: list[dict] = []
         self._lock = threading.Lock()  # guards ``runs`` and which run owns the display
         self._draw_lock = threading.Lock()  # one picture at a time from the one figure
@@ -95,12 +98,24 @@ class Playground(W.VBox):
         self.buttons["Stop"].on_click(self.stop)
         self.buttons["Clear"].on_click(self.clear)
         c = self.controls
+        self.plots = _plots(list(self.images.values()))
+        # The style sheet last, hidden: children[2] stays the buttons' row.
         super().__init__([_row([c["lr"], c["hidden"]]),
                           _row([c["n_epochs"], c["batch_size"], c["loss"], c["seed"]]),
-                          _row(list(self.buttons.values())), self.status, self.image])
-        self.add_class("bp-playground")
+                          _row(list(self.buttons.values())), self.status, self.plots,
+                          _style()], layout=W.Layout(max_width="100%"))
+        self.add_class("bp-playground").add_class(PANEL_CLASS)
         if autostart:
             self.start()
+
+    @property
+    def image(self) -> W.Image:
+        """The loss picture (the first of ``images``)."""
+        return self.images["loss"]
+
+    def _put_pictures(self, pngs: tuple[bytes, bytes]) -> None:
+        for image, png in zip(self.images.values(), pngs, strict=True):
+            image.value = png
 
     def config(self) -> dict:
         """The current settings, by name."""
@@ -135,7 +150,7 @@ class Playground(W.VBox):
             current = self.runs[-1]["history"] if self.runs else None
             n = self.runs[-1]["config"]["n_epochs"] if self.runs else None
         with self._draw_lock:
-            self.image.value = self.curves.png(current, [], n)
+            self._put_pictures(self.curves.pngs(current, [], n))
 
     def wait(self, timeout: float = 60.0) -> None:
         """Block until the newest run has ended (for scripts and tests)."""
@@ -158,17 +173,17 @@ class Playground(W.VBox):
             if self.runs and self.runs[-1] is not run:
                 return  # a newer run owns the display
             earlier = self._earlier()
-        png = None
+        pngs = None
         if history is not None:
             with self._draw_lock:
-                png = self.curves.png(history, earlier, run["config"]["n_epochs"])
+                pngs = self.curves.pngs(history, earlier, run["config"]["n_epochs"])
         with self._lock:
             if self.runs and self.runs[-1] is not run:
                 return
             color = "#b00020" if error else "inherit"
             self.status.value = f'<span style="color:{color}">{html.escape(text)}</span>'
-            if png is not None:
-                self.image.value = png
+            if pngs is not None:
+                self._put_pictures(pngs)
                 run["frames"].append(time.perf_counter())
 
     def _busy_note(self, run: dict) -> None:

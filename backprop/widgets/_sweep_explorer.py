@@ -8,7 +8,7 @@ from typing import Any
 import ipywidgets as W
 
 from ..plots import LiveCurves
-from ._common import _row
+from ._common import PANEL_CLASS, _plots, _row, _style
 
 
 class SweepExplorer(W.VBox):
@@ -22,7 +22,9 @@ class SweepExplorer(W.VBox):
     Attributes
     ----------
     controls : dict of the ``hidden``, ``lr`` and ``seed`` widgets
-    status : ipywidgets.HTML; image : ipywidgets.Image
+    status : ipywidgets.HTML
+    images : dict of two ipywidgets.Image, ``loss`` and ``accuracy``, in ``plots``, a row
+        that wraps (side by side on a wide panel, stacked on a phone); ``image`` is the loss
     """
 
     def __init__(self, results):
@@ -44,37 +46,46 @@ class SweepExplorer(W.VBox):
                                layout=W.Layout(width="160px")),
         }
         self.status = W.HTML().add_class("bp-status")
-        self.image = W.Image(format="png").add_class("bp-plot")
+        self.images = {name: W.Image(format="png") for name in ("loss", "accuracy")}
+        self.plots = _plots(list(self.images.values()))
         self.curves = LiveCurves()
-        self._pictures: dict[tuple, tuple[bytes, str]] = {}  # each drawn once, then kept
+        self._pictures: dict[tuple, tuple[tuple[bytes, bytes], str]] = {}  # drawn once, kept
         for widget in self.controls.values():
             widget.observe(self.update, names="value")
-        super().__init__([_row(list(self.controls.values())), self.status, self.image])
-        self.add_class("bp-explorer")
+        super().__init__([_row(list(self.controls.values())), self.status, self.plots,
+                          _style()], layout=W.Layout(max_width="100%"))
+        self.add_class("bp-explorer").add_class(PANEL_CLASS)
         self.update()
 
-    def _picture(self, key: tuple) -> tuple[bytes, str]:
+    @property
+    def image(self) -> W.Image:
+        """The loss picture (the first of ``images``)."""
+        return self.images["loss"]
+
+    def _picture(self, key: tuple) -> tuple[tuple[bytes, bytes], str]:
         hidden, lr, seed = key
         frame = self.results
         rows = frame[(frame["hidden"] == hidden) & (frame["lr"] == lr)]
         if seed is not None:
             rows = rows[rows["seed"] == seed]
         if rows.empty:
-            return (self.curves.png(None, []),
+            return (self.curves.pngs(None, []),
                     f"no run for hidden units {hidden}, learning rate {lr:g}")
         histories = list(rows["history"])
         text = (f"hidden units {hidden}, learning rate {lr:g}, {len(histories)} run(s): final "
                 f"training {100 * rows['train_acc'].mean():.1f} %, validation "
                 f"{100 * rows['val_acc'].mean():.1f} % (mean)")
-        return self.curves.png(histories[0], histories[1:]), text
+        return self.curves.pngs(histories[0], histories[1:]), text
 
     def update(self, *_: Any) -> None:
         """Show the runs of the controls' current values."""
         key = tuple(self.controls[k].value for k in ("hidden", "lr", "seed"))
         if key not in self._pictures:
             self._pictures[key] = self._picture(key)
-        png, text = self._pictures[key]
-        self.image.value, self.status.value = png, html.escape(text)
+        pngs, text = self._pictures[key]
+        for image, png in zip(self.images.values(), pngs, strict=True):
+            image.value = png
+        self.status.value = html.escape(text)
 
 
 def sweep_explorer(results) -> SweepExplorer:
