@@ -3,13 +3,17 @@
 One module per widget: :mod:`._playground` (:class:`Playground`, made by :func:`playground`)
 trains the network in a background thread while students move sliders; :mod:`._sweep_explorer`
 (:class:`SweepExplorer`, made by :func:`sweep_explorer`) flips through a precomputed grid of
-runs. They draw with matplotlib in the kernel and send PNGs to ``ipywidgets.Image`` widgets,
+runs; :mod:`._step_through` (:class:`StepThrough`, made by :func:`step_through`) walks
+notebook 01's 2-2-1 hand example through backprop with Back and Next.
+They draw with matplotlib in the kernel and send PNGs to ``ipywidgets.Image`` widgets,
 so they need no front-end extension and nothing from a CDN: they work wherever ipywidgets do
 (JupyterLab, Voila, VS Code, Colab).
 """
 
 from ._common import LOSSES
 from ._playground import Playground, playground
+from ._step_through import StepThrough, step_through
 from ._sweep_explorer import SweepExplorer, sweep_explorer
 
-__all__ = ["LOSSES", "Playground", "SweepExplorer", "playground", "sweep_explorer"]
+__all__ = ["LOSSES", "Playground", "StepThrough", "SweepExplorer", "playground", "step_through",
+           "sweep_explorer"]
