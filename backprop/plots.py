@@ -567,3 +567,186 @@ def backprop_step(steps, index: int, *, ax=None, title: str | None = None):
             f", {name}" if step.phase != "start" else "")
     ax.set_title(title, fontsize=12)
     return fig, ax
+
+
+# --- A drawn digit through the network (notebook 04, the app) ------------------------------
+
+READING_SIZE = (9.5, 2.9)  # inches: the 28x28 input, the 10 outputs, the hidden units
+OUTPUT_COLOR, PREDICTED_COLOR, TARGET_COLOR = "0.65", "tab:blue", "tab:green"
+
+
+def _grid_shape(n: int) -> tuple[int, int]:
+    cols = math.ceil(math.sqrt(n))
+    return math.ceil(n / cols), cols
+
+
+def _as_grid(values: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
+    grid = np.full(shape[0] * shape[1], np.nan)
+    grid[:values.size] = values.ravel()
+    return grid.reshape(shape)
+
+
+class DigitReading:
+    """What the network makes of one image: the 28x28 input, the 10 outputs, the hidden units.
+
+    One figure with a fixed layout, built once; :meth:`png` updates the artists' data and
+    redraws (for the draw-a-digit widget, whose stroke-to-prediction budget is 100 ms).
+    :func:`digit_reading` draws the same picture once, for a notebook.
+
+    Parameters
+    ----------
+    n_hidden : int, the number of hidden units shown as a grid
+    fig : matplotlib Figure, optional; default a new Figure (no pyplot) of ``width`` pixels
+    width, dpi : int
+
+    Attributes
+    ----------
+    fig, axes : the figure and its three axes (input, outputs, hidden)
+    """
+
+    def __init__(self, n_hidden: int, *, fig=None, width: int = 760, dpi: int = 80):
+        if fig is None:
+            inches = width / dpi
+            fig = Figure(figsize=(inches, inches * READING_SIZE[1] / READING_SIZE[0]), dpi=dpi)
+            FigureCanvasAgg(fig)
+        self.fig = fig
+        self.n_hidden = n_hidden
+        self._shape = _grid_shape(n_hidden)
+        ax_in, ax_out, ax_hid = self.axes = fig.subplots(
+            1, 3, gridspec_kw={"width_ratios": [1, 1.6, 1.15]})
+        self._image = ax_in.imshow(np.zeros((28, 28)), cmap="gray_r", vmin=0, vmax=1)
+        ax_in.set_xticks([])
+        ax_in.set_yticks([])
+        ax_in.set_title("what the network sees\n(28x28, MNIST-style)", fontsize=9)
+        self._bars = ax_out.bar(np.arange(10), np.zeros(10), color=OUTPUT_COLOR)
+        ax_out.set(xticks=range(10), ylim=(0, 1.05), xlim=(-0.6, 9.6), xlabel="digit")
+        ax_out.set_ylabel("output ŷ", fontsize=9)
+        ax_out.tick_params(labelsize=8)
+        self._out_title = ax_out.set_title("", fontsize=10)
+        self._hidden = ax_hid.imshow(np.zeros(self._shape), cmap="viridis", vmin=0, vmax=1)
+        ax_hid.set_xticks([])
+        ax_hid.set_yticks([])
+        ax_hid.set_title(f"hidden activations u3\n({n_hidden} units, 0 to 1)", fontsize=9)
+        fig.colorbar(self._hidden, ax=ax_hid, fraction=0.046, pad=0.04).ax.tick_params(
+            labelsize=7)
+        fig.subplots_adjust(left=0.02, right=0.95, bottom=0.17, top=0.8, wspace=0.3)
+        # What changes is animated: left out of the one full draw, drawn over its saved
+        # background on every update (a full draw is ~4x slower).
+        self._changing = [self._image, *self._bars, self._out_title, self._hidden]
+        for artist in self._changing:
+            artist.set_animated(True)
+        self._frames = [*ax_in.spines.values(), *ax_hid.spines.values()]  # over the images
+        self._background = None
+
+    def update(self, x: np.ndarray, y_hat: np.ndarray, hidden: np.ndarray,
+               label: int | None = None) -> None:
+        """Set the picture: ``x`` (784,), ``y_hat`` (10,), ``hidden`` (n_hidden,)."""
+        self._image.set_data(np.asarray(x).reshape(28, 28))
+        y_hat = np.asarray(y_hat).ravel()
+        predicted = int(np.argmax(y_hat))
+        for digit, (bar, value) in enumerate(zip(self._bars, y_hat, strict=True)):
+            bar.set_height(value)
+            color = PREDICTED_COLOR if digit == predicted else OUTPUT_COLOR
+            bar.set_color(TARGET_COLOR if digit == label and digit != predicted else color)
+        if not np.asarray(x).any():
+            self._out_title.set_text("draw a digit")
+        else:
+            truth = "" if label is None else f", true label {label}"
+            self._out_title.set_text(f"prediction: {predicted} (output {y_hat[predicted]:.2f})"
+                                     f"{truth}")
+        self._hidden.set_data(_as_grid(np.asarray(hidden), self._shape))
+
+    def png(self, x, y_hat, hidden, label=None) -> bytes:
+        """:meth:`update`, then the figure as PNG bytes, drawn by blitting."""
+        self.update(x, y_hat, hidden, label)
+        canvas = self.fig.canvas
+        if self._background is None:
+            canvas.draw()
+            self._background = canvas.copy_from_bbox(self.fig.bbox)
+        else:
+            canvas.restore_region(self._background)
+        for artist in self._changing + self._frames:
+            artist.axes.draw_artist(artist)
+        rgb = np.asarray(self.fig.canvas.buffer_rgba())[..., :3]
+        buf = io.BytesIO()
+        Image.fromarray(rgb).save(buf, format="png", compress_level=1)
+        return buf.getvalue()
+
+
+def digit_reading(x: np.ndarray, y_hat: np.ndarray, hidden: np.ndarray,
+                  label: int | None = None):
+    """The network's reading of one image: input, 10 outputs as bars, hidden activations.
+
+    Parameters
+    ----------
+    x : ndarray, shape (784,), the image the network sees
+    y_hat : ndarray, shape (10,), its outputs; hidden : ndarray, shape (n_hidden,), u3
+    label : int, optional, the true label (its bar green when the prediction is wrong)
+
+    Returns
+    -------
+    fig, axes : the figure and its three axes
+    """
+    fig = plt.figure(figsize=READING_SIZE)
+    view = DigitReading(np.asarray(hidden).size, fig=fig)
+    for artist in view._changing:  # drawn with the rest: this figure is drawn once
+        artist.set_animated(False)
+    view.update(x, y_hat, hidden, label)
+    return fig, view.axes
+
+
+def teach_step(x: np.ndarray, before: np.ndarray, after: np.ndarray, d_W1: np.ndarray,
+               label: int, lr: float, *, n_units: int = 8, fig=None):
+    """One backprop step on one image: the outputs before and after, and d_W1's images.
+
+    Parameters
+    ----------
+    x : ndarray, shape (784,), the image
+    before, after : ndarray, shape (10,), the outputs before and after the step
+    d_W1 : ndarray, shape (784, n_hidden), the gradient of that step
+    label : int, the label taught; lr : float, the step's learning rate
+    n_units : int, the hidden units shown: those whose weights change most (largest
+        ``|d_W1[:, j]|``), each as a 28x28 image, on one colour scale centred at zero
+    fig : matplotlib Figure, optional (default a new pyplot figure)
+
+    Returns
+    -------
+    fig, axes : the figure and its axes (outputs first, then one per unit)
+    """
+    if fig is None:
+        fig = plt.figure(figsize=(9.5, 3.1))
+    outer = fig.add_gridspec(1, 2, width_ratios=[1, 1.5], wspace=0.12, left=0.06, right=0.93,
+                             bottom=0.16, top=0.82)
+    ax_out = fig.add_subplot(outer[0])
+    digits = np.arange(10)
+    ax_out.bar(digits - 0.2, before, 0.4, color="0.7", label="before")
+    ax_out.bar(digits + 0.2, after, 0.4, color=PREDICTED_COLOR, label="after")
+    ax_out.axvspan(label - 0.5, label + 0.5, color=TARGET_COLOR, alpha=0.15, lw=0)
+    ax_out.set(xticks=digits, ylim=(0, 1.05), xlim=(-0.6, 9.6), xlabel="digit")
+    ax_out.set_ylabel("output ŷ", fontsize=9)
+    ax_out.tick_params(labelsize=8)
+    ax_out.legend(fontsize=7, loc="upper left" if label >= 5 else "upper right")
+    ax_out.set_title(f"one step toward label {label} (lr {lr:.3g}): "
+                     f"ŷ_{label} {before[label]:.2f} → {after[label]:.2f}", fontsize=9)
+    size = np.linalg.norm(d_W1, axis=0)
+    units = np.argsort(size)[::-1][:n_units]
+    limit = float(np.abs(d_W1[:, units]).max()) or 1.0
+    rows = 2 if n_units > 4 else 1
+    inner = outer[1].subgridspec(rows, math.ceil(n_units / rows), wspace=0.08, hspace=0.35)
+    axes = [ax_out]
+    image = None
+    for k, unit in enumerate(units):
+        ax = fig.add_subplot(inner[k // math.ceil(n_units / rows), k % math.ceil(n_units / rows)])
+        image = ax.imshow(d_W1[:, unit].reshape(28, 28), cmap="RdBu_r", vmin=-limit,
+                          vmax=limit)
+        ax.set_xticks([])
+        ax.set_yticks([])
+        ax.set_title(f"unit {unit}", fontsize=8)
+        axes.append(ax)
+    if image is not None:
+        bar = fig.colorbar(image, ax=axes[1:], fraction=0.03, pad=0.02)
+        bar.ax.tick_params(labelsize=7)
+        bar.set_label("d_W1 (the step is −lr × this)", fontsize=7)
+    fig.text(0.62, 0.93, f"d_W1 of the {len(units)} hidden units whose weights change most",
+             ha="center", fontsize=9)
+    return fig, axes

@@ -97,3 +97,170 @@ def test_the_widget_walks_forward_and_back():
     assert "backward pass, d_b1" in panel.caption.value
     panel.buttons["Start"].click()
     assert panel.index == 0 and panel.image.value == first
+
+
+# --- draw a digit ---------------------------------------------------------------------------
+
+import base64  # noqa: E402
+import io  # noqa: E402
+
+from PIL import Image, ImageDraw  # noqa: E402
+
+from backprop import digits  # noqa: E402
+
+SMALL = bp.load_mnist(300, 200, 0)
+
+
+def _seven(canvas=400, box=(30, 20, 255, 330), width=26) -> np.ndarray:
+    """Ink of a thick "7" drawn off-centre (top left) and far bigger than 20 pixels."""
+    image = Image.new("L", (canvas, canvas), 0)
+    left, top, right, bottom = box
+    pen = ImageDraw.Draw(image)
+    pen.line([(left, top), (right, top), ((left + right) / 2, bottom)], fill=255, width=width,
+             joint="curve")
+    return np.asarray(image, dtype=np.float32) / 255
+
+
+def _ink_box(image: np.ndarray) -> tuple[int, int]:
+    rows = np.flatnonzero((image > digits.INK).any(axis=1))
+    cols = np.flatnonzero((image > digits.INK).any(axis=0))
+    return rows[-1] - rows[0] + 1, cols[-1] - cols[0] + 1
+
+
+def test_a_big_off_centre_stroke_comes_out_boxed_centred_and_in_range():
+    ink = _seven()
+    x = digits.mnist_style(ink)
+    assert x.shape == (784,) and x.dtype == np.float32
+    assert x.min() >= 0 and x.max() == pytest.approx(1.0)
+    image = x.reshape(28, 28)
+    height, width = _ink_box(image)
+    big_height, big_width = _ink_box(ink)
+    assert height in (19, 20)  # the longer side scaled to 20 (an edge pixel may be faint)
+    assert abs(width - 20 * big_width / big_height) <= 1.5  # the aspect ratio kept
+    r, c = digits.centre_of_mass(image)
+    assert abs(r - digits.CENTRE) <= 0.5 and abs(c - digits.CENTRE) <= 0.5
+    # anti-aliased: grey levels along the edges, not just black and white
+    assert ((image > 0.1) & (image < 0.9)).sum() >= 10
+    # the same digit drawn smaller elsewhere gives (nearly) the same 28x28 image
+    other = digits.mnist_style(_seven(canvas=600, box=(300, 350, 412, 515), width=13))
+    assert np.corrcoef(other, x)[0, 1] > 0.85
+
+
+def test_mnist_digits_blown_up_and_moved_come_back_as_they_were():
+    correlations = []
+    for image in SMALL.train.X[:40]:
+        big = np.asarray(Image.fromarray(image.reshape(28, 28), mode="F").resize(
+            (280, 280), Image.Resampling.BILINEAR)).clip(0, 1)
+        canvas = np.zeros((420, 420), dtype=np.float32)
+        canvas[10:290, 130:410] = big
+        correlations.append(np.corrcoef(digits.mnist_style(canvas), image)[0, 1])
+    assert np.median(correlations) > 0.9 and min(correlations) > 0.5
+
+
+def test_the_centre_is_where_mnist_puts_its_centres_of_mass():
+    centres = np.array([digits.centre_of_mass(x.reshape(28, 28)) for x in SMALL.train.X])
+    assert np.allclose(centres.mean(axis=0), digits.CENTRE, atol=0.1)
+
+
+def test_an_empty_drawing_is_all_zeros_and_bad_input_a_clear_error():
+    assert not digits.mnist_style(np.zeros((280, 280))).any()
+    with pytest.raises(ValueError, match="2-D"):
+        digits.mnist_style(np.zeros(784))
+    with pytest.raises(ValueError, match=r"\[0, 1\]"):
+        digits.mnist_style(np.full((10, 10), 255.0))
+    with pytest.raises(ValueError, match="data:image/png"):
+        digits.ink_from_png("data:text/plain;base64,AAAA")
+
+
+def _png_url(ink: np.ndarray) -> str:
+    rgba = np.zeros((*ink.shape, 4), dtype=np.uint8)
+    rgba[..., 3] = np.round(ink * 255).astype(np.uint8)
+    buffer = io.BytesIO()
+    Image.fromarray(rgba, "RGBA").save(buffer, format="png")
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
+
+
+def test_ink_from_png_reads_the_canvas_alpha():
+    ink = _seven(canvas=280, box=(20, 20, 200, 250), width=20)
+    assert np.abs(digits.ink_from_png(_png_url(ink)) - ink).max() <= 1 / 255 + 1e-6
+
+
+@pytest.fixture(scope="module")
+def trained():
+    rng = np.random.default_rng(0)
+    params, _ = bp.train(bp.init_params([784, 30, 10], rng), SMALL.train, None, lr=0.5,
+                         n_epochs=5, loss="cross_entropy", rng=rng, progress=False)
+    return params
+
+
+def _stroke(panel, ink):
+    panel.canvas.png = _png_url(ink)
+    panel.canvas.strokes += 1  # what the canvas does when a stroke ends
+
+
+def test_a_stroke_is_read_and_shown(trained):
+    panel = widgets.draw_digit(trained)
+    empty = panel.image.value
+    _stroke(panel, _seven())
+    assert panel.x.any() and panel.image.value != empty
+    y_hat, hidden = panel.read()
+    expected, cache = bp.forward(trained, digits.mnist_style(_seven())[None])
+    np.testing.assert_allclose(y_hat, expected[0], rtol=1e-6)
+    assert hidden.shape == (30,)
+    assert f"prediction: <b>{int(np.argmax(expected))}</b>" in panel.status.value
+    panel.clear()
+    assert not panel.x.any() and panel.canvas.png == "" and panel.canvas.clears == 1
+
+
+@pytest.mark.parametrize("loss", ["cross_entropy", "mse"])
+def test_one_step_is_backward_on_that_one_example(trained, loss):
+    panel = widgets.draw_digit(trained, loss=loss)
+    _stroke(panel, _seven())
+    X = panel.x[None].astype(trained["W1"].dtype)
+    Y = np.zeros((1, 10), dtype=X.dtype)
+    Y[0, 7] = 1
+    grads = bp.backward(trained, bp.forward(trained, X)[1], Y, loss=loss)
+    result = panel.step(7, 0.05)
+    for key in trained:
+        np.testing.assert_allclose(panel.params[key], trained[key] - 0.05 * grads[key],
+                                   rtol=1e-6, atol=1e-7)
+        np.testing.assert_allclose(result["grads"][key], grads[key], rtol=1e-6)
+    # the step pushes the output of the label up
+    assert result["after"][7] > result["before"][7]
+    np.testing.assert_allclose(result["after"], bp.forward(panel.params, X)[0][0], rtol=1e-6)
+    # the button does the same with the dropdown and the slider, and shows the picture
+    panel.reset()
+    panel.label.value, panel.lr.value = 7, 0.05
+    panel.buttons["one step"].click()
+    np.testing.assert_allclose(panel.params["W1"], trained["W1"] - 0.05 * grads["W1"],
+                               rtol=1e-6, atol=1e-7)
+    assert panel.teach_image.value and panel.teach_image.layout.display is None
+    panel.buttons["Reset"].click()
+    assert all(np.array_equal(panel.params[k], trained[k]) for k in trained)
+
+
+def test_without_a_drawing_one_step_says_what_to_do(trained):
+    panel = widgets.draw_digit(trained)
+    panel.buttons["one step"].click()
+    assert "draw a digit first" in panel.status.value
+    with pytest.raises(ValueError, match="draw a digit first"):
+        panel.step(3, 0.1)
+
+
+def test_the_network_comes_from_the_playground_when_given_one():
+    source = widgets.playground(SMALL, n_epochs=2, hidden=15)
+    panel = widgets.draw_digit(source=source, data=SMALL)
+    source.start()
+    source.wait()
+    _stroke(panel, _seven())
+    run = source.runs[-1]
+    assert run["outcome"] == "finished" and panel.params["W1"].shape == (784, 15)
+    np.testing.assert_array_equal(panel.trained["W1"], run["params"]["W1"])
+    assert "playground&#x27;s last run" in panel.status.value
+
+
+def test_without_a_network_one_is_trained_at_the_first_stroke():
+    panel = widgets.draw_digit(data=SMALL)
+    assert panel.params is None and "trained" in panel.status.value
+    _stroke(panel, _seven())
+    assert panel.params["W1"].shape == (784, 110) and "trained just now" in panel.status.value

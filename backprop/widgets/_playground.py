@@ -53,6 +53,7 @@ class Playground(W.VBox):
     curves : backprop.plots.LiveCurves, the figure behind ``image``
     runs : list of dicts, every run started, newest last, with ``config``, ``outcome`` in
         {"running", "finished", "stopped", "superseded", "error"}, ``history``, ``error``,
+        ``params`` (the trained network, once the run has ended),
         ``started`` (time.perf_counter()) and ``frames`` (times the picture was sent)
     """
 
@@ -209,16 +210,17 @@ class Playground(W.VBox):
         try:
             rng = np.random.default_rng(cfg["seed"])
             params = init_params([784, cfg["hidden"], 10], rng)
-            _, history = train(params, self.data.train, self.data.val, lr=cfg["lr"],
-                               n_epochs=cfg["n_epochs"], batch_size=cfg["batch_size"],
-                               loss=cfg["loss"], rng=rng, callback=callback, progress=False)
+            trained, history = train(params, self.data.train, self.data.val, lr=cfg["lr"],
+                                     n_epochs=cfg["n_epochs"], batch_size=cfg["batch_size"],
+                                     loss=cfg["loss"], rng=rng, callback=callback,
+                                     progress=False)
         except Exception as exc:  # shown in the panel rather than lost in a thread
             run.update(outcome="error", error=exc)
             self._show(run, f"error: {type(exc).__name__}: {exc}", error=True)
             return
         finally:
             busy.cancel()
-        run["history"] = history
+        run.update(history=history, params=trained)  # the network, for other widgets to use
         seconds = time.perf_counter() - run["started"]
         with self._lock:
             if run["outcome"] == "running":
