@@ -76,7 +76,8 @@ class DrawDigit(W.VBox):
         self.status = W.HTML("draw a digit in the box").add_class("bp-draw-status")
         self._view: DigitReading | None = None
         self.image = W.Image(format="png").add_class("bp-draw-reading")
-        self.teach_image = W.Image(format="png").add_class("bp-draw-teach")
+        self.teach_image = W.Image(format="png", layout=W.Layout(max_width="100%"))
+        self.teach_image.add_class("bp-draw-teach")
         self.teach_image.layout.display = "none"
         self.canvas.observe(self._on_stroke, names="strokes")
         self.buttons["Clear"].on_click(self.clear)
@@ -216,7 +217,7 @@ class DrawDigit(W.VBox):
         teach_step(self.x, result["before"], result["after"], result["grads"]["W1"], label, lr,
                    fig=fig)
         buffer = io.BytesIO()
-        fig.savefig(buffer, format="png")
+        fig.savefig(buffer, format="png", dpi=80)
         self.teach_image.value = buffer.getvalue()
         self.teach_image.layout.display = None
         self.show()

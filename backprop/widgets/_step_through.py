@@ -56,7 +56,7 @@ class StepThrough(W.VBox):
         fig = Figure(figsize=plots.STEP_SIZE, dpi=100, layout="constrained")
         plots.backprop_step(self.steps, self.index, ax=fig.add_subplot())
         buffer = io.BytesIO()
-        fig.savefig(buffer, format="png")  # no pyplot: nothing for the inline backend
+        fig.savefig(buffer, format="png", dpi=100)  # no pyplot: nothing for the inline backend
         phase = {"start": "start", "forward": "forward pass",
                  "backward": "backward pass"}[step.phase]
         what = "" if step.phase == "start" else f", {step.name}"
