@@ -722,10 +722,11 @@ def teach_step(x: np.ndarray, before: np.ndarray, after: np.ndarray, d_W1: np.nd
     ax_out.bar(digits - 0.2, before, 0.4, color="0.7", label="before")
     ax_out.bar(digits + 0.2, after, 0.4, color=PREDICTED_COLOR, label="after")
     ax_out.axvspan(label - 0.5, label + 0.5, color=TARGET_COLOR, alpha=0.15, lw=0)
-    ax_out.set(xticks=digits, ylim=(0, 1.05), xlim=(-0.6, 9.6), xlabel="digit")
+    ax_out.set(xticks=digits, yticks=np.linspace(0, 1, 6), ylim=(0, 1.3), xlim=(-0.6, 9.6),
+               xlabel="digit")
     ax_out.set_ylabel("output ŷ", fontsize=9)
     ax_out.tick_params(labelsize=8)
-    ax_out.legend(fontsize=7, loc="upper left" if label >= 5 else "upper right")
+    ax_out.legend(fontsize=7, loc="upper center", ncols=2)  # above the bars, which end at 1
     ax_out.set_title(f"one step toward label {label} (lr {lr:.3g}): "
                      f"ŷ_{label} {before[label]:.2f} → {after[label]:.2f}", fontsize=9)
     size = np.linalg.norm(d_W1, axis=0)
