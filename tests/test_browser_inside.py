@@ -137,3 +137,45 @@ def test_inside_widgets_in_jupyterlab(request):
         timeout=SERVER_START * 1000)
     tab.evaluate("() => window.jupyterapp.commands.execute('runmenu:run-all')")
     draw_and_step(tab, LAB_PANEL, "lab")
+
+
+PRESET = "lr=0.01&hidden=30&epochs=5&hide=loss,batch_size&lock=epochs&seed=abc"
+
+
+def test_url_presets_in_voila(request):
+    """The app opened with settings in its address (a preheated kernel, as in make app)."""
+    (base, token), tab = request.getfixturevalue("voila"), request.getfixturevalue("page")
+    tab.goto(f"{base}/?{PRESET}&token={token}", timeout=WIDGETS_SHOWN * 1000)
+    with screenshot_on_failure(tab, "inside-presets"):
+        root = tab.locator(".bp-playground").first
+        root.wait_for(state="visible", timeout=WIDGETS_SHOWN * 1000)
+        status = root.locator(".bp-status").first
+
+        def readout(description):
+            label = tab.locator(".widget-label").get_by_text(description, exact=True)
+            return root.locator(".widget-slider").filter(has=label).first
+
+        # the run the address asked for: it ends with the address's values in the status line
+        wait_until(lambda: "finished: learning rate 0.01, hidden units 30, 5 epochs"
+                   in status.inner_text(), RUN_DONE, lambda: f"status {status.inner_text()!r}")
+        assert float(readout("learning rate").locator(".widget-readout").inner_text()) == 0.01
+        assert float(readout("hidden units").locator(".widget-readout").inner_text()) == 30
+        # hidden controls gone, the locked one shown but fixed
+        for gone in ("batch size", "loss"):
+            label = root.locator(".widget-label").get_by_text(gone, exact=True)
+            assert label.count() == 0 or not label.first.is_visible(), f"{gone} still shown"
+        epochs = readout("epochs")
+        locked = epochs.evaluate(
+            "el => [el.className, !!el.querySelector('[disabled]'),"
+            " !!el.querySelector('.noUi-target[disabled]')]")
+        assert epochs.is_visible() and ("mod-disabled" in locked[0] or any(locked[1:])), \
+            f"the epochs slider should be shown but locked: {locked}"
+        # the invalid value is ignored with a visible note
+        note = tab.locator(".bp-preset-note").first
+        assert note.is_visible() and "seed=abc: not a whole number" in note.inner_text()
+        # the status line offers the link of the current settings
+        link = status.locator("a.bp-settings-link")
+        href = link.get_attribute("href")
+        assert href.startswith("?lr=0.01&hidden=30&epochs=5&batch_size=10&loss=cross_entropy")
+        assert "lock=epochs" in href and "hide=batch_size,loss" in href
+        screenshot(tab, "inside-presets-voila")

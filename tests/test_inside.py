@@ -264,3 +264,84 @@ def test_without_a_network_one_is_trained_at_the_first_stroke():
     assert panel.params is None and "trained" in panel.status.value
     _stroke(panel, _seven())
     assert panel.params["W1"].shape == (784, 110) and "trained just now" in panel.status.value
+
+
+# --- presets for the teacher ------------------------------------------------------------------
+
+from backprop.widgets import _presets  # noqa: E402
+
+
+def test_lock_and_hide_fix_or_leave_out_controls():
+    panel = widgets.playground(SMALL, lr=0.1, lock=["lr"], hide=["loss", "batch_size"])
+    assert panel.controls["lr"].disabled and not panel.controls["hidden"].disabled
+    assert panel.controls["loss"].layout.display == "none"
+    assert panel.controls["batch_size"].layout.display == "none"
+    assert panel.controls["lr"].layout.display != "none"
+    assert panel.locked == ["lr"] and panel.hidden == ["batch_size", "loss"]
+    with pytest.raises(ValueError, match="unknown control"):
+        widgets.playground(SMALL, lock=["learning_rate"])
+    with pytest.raises(TypeError, match="list of control names"):
+        widgets.playground(SMALL, hide="loss")
+
+
+def test_the_url_sets_locks_and_hides_and_bad_values_become_notes():
+    panel = widgets.playground(SMALL, n_epochs=2, hidden=20)
+    note = widgets.PresetNote()
+    query = ("lr=0.01&hidden=30&epochs=abc&batch_size=7&loss=quadratic&seed=-3&speed=9"
+             "&hide=loss,batch_size,colour&lock=lr&token=secret")
+    applied = note.apply(panel, query)
+    panel.wait()
+    assert applied == {"lr": 0.01, "hidden": 30, "loss": "mse"}
+    assert panel.controls["lr"].value == pytest.approx(0.01)
+    assert panel.controls["hidden"].value == 30 and panel.controls["loss"].value == "mse"
+    assert panel.controls["n_epochs"].value == 2  # "abc" ignored
+    assert len(panel.runs) == 1, "several settings at once start one run, not one each"
+    assert panel.runs[0]["config"]["hidden"] == 30 and panel.runs[0]["outcome"] == "finished"
+    assert panel.controls["lr"].disabled and panel.hidden == ["batch_size", "loss"]
+    assert note.layout.display is None
+    shown = note.value
+    for bad in ("epochs=abc: not a whole number", "batch_size=7: not one of",
+                "seed=-3: outside 0 to", "speed: not a setting", "hide=colour"):
+        assert bad in shown, bad
+    assert "token" not in shown
+
+
+def test_a_clean_url_leaves_no_note_and_an_empty_one_changes_nothing():
+    panel = widgets.playground(SMALL, n_epochs=2)
+    note = widgets.PresetNote()
+    assert note.apply(panel, "") == {} and panel.runs == []
+    assert note.layout.display == "none"
+    note.apply(panel, "lr=0.3")
+    panel.wait()
+    assert note.layout.display == "none" and panel.controls["lr"].value == pytest.approx(0.3)
+
+
+def test_the_link_holds_the_current_settings_and_reads_back_the_same():
+    panel = widgets.playground(SMALL, lr=0.02, hidden=40, n_epochs=2, lock=["hidden"],
+                               hide=["seed"])
+    query = _presets.settings_query(panel, token="abc")
+    assert query.startswith("lr=0.02&hidden=40&epochs=2&batch_size=10&loss=cross_entropy")
+    assert "lock=hidden" in query and "hide=seed" in query and query.endswith("token=abc")
+    other = widgets.playground(SMALL)
+    settings, lock, hide, notes = _presets.parse_query(other, query)
+    assert notes == [] and lock == ["hidden"] and hide == ["seed"]
+    assert settings == {k: w.value for k, w in panel.controls.items()}
+
+
+def test_after_a_run_the_status_line_offers_the_link_only_when_asked():
+    panel = widgets.playground(SMALL, n_epochs=1, hidden=10)
+    panel.start()
+    panel.wait()
+    assert "bp-settings-link" not in panel.status.value  # JupyterLab: no page address
+    panel.offer_link = True
+    panel.controls["lr"].value = 0.2
+    panel.wait()
+    assert panel.status.value.startswith('<span style="color:inherit">finished')
+    assert 'href="?lr=0.2&amp;hidden=10&amp;epochs=1' in panel.status.value
+
+
+def test_outside_voila_the_url_presets_do_nothing(monkeypatch):
+    monkeypatch.delenv("VOILA_KERNEL_ID", raising=False)
+    monkeypatch.delenv("VOILA_PREHEAT", raising=False)
+    panel = widgets.playground(SMALL)
+    assert widgets.PresetNote().apply_from_voila(panel) is None and not panel.offer_link

@@ -21,6 +21,7 @@ from ..nn import init_params
 from ..plots import LiveCurves
 from ..training import train
 from ._common import LOSSES, _describe, _row
+from ._presets import hide_controls, link_html, lock_controls
 
 MAX_EARLIER = 6  # earlier runs kept as faded curves
 MIN_FRAME_SECONDS = 0.1  # at most ~10 pictures a second: the eye needs no more
@@ -43,12 +44,17 @@ class Playground(W.VBox):
     data : result of :func:`backprop.load_mnist`, default ``load_mnist(n_test=0)``
     lr, hidden, n_epochs, batch_size, loss, seed : the initial settings
     autostart : bool, start a run as soon as the panel is built
+    lock : list of control names (keys of ``controls``), shown but fixed
+    hide : list of control names, left out
 
     Attributes
     ----------
     controls : dict of the setting widgets, by name (``lr``, ``hidden``, ``n_epochs``, ...)
     buttons : dict of the Train, Stop and Clear buttons
     status : ipywidgets.HTML, the status line
+    locked, hidden : lists of the locked and hidden control names
+    offer_link : bool, the status line offers the link of the settings after a run (set in
+        the Voila app, by :class:`backprop.widgets.PresetNote`)
     image : ipywidgets.Image, the learning curves as a PNG
     curves : backprop.plots.LiveCurves, the figure behind ``image``
     runs : list of dicts, every run started, newest last, with ``config``, ``outcome`` in
@@ -59,7 +65,7 @@ class Playground(W.VBox):
 
     def __init__(self, data: Any = None, *, lr: float = 0.5, hidden: int = 110,
                  n_epochs: int = 20, batch_size: int = 10, loss: str = "cross_entropy",
-                 seed: int = 0, autostart: bool = False):
+                 seed: int = 0, autostart: bool = False, lock: Any = (), hide: Any = ()):
         self.data = load_mnist(n_test=0) if data is None else data
         style = {"description_width": "initial"}
         self.controls = {
@@ -100,6 +106,11 @@ class Playground(W.VBox):
                           _row([c["n_epochs"], c["batch_size"], c["loss"], c["seed"]]),
                           _row(list(self.buttons.values())), self.status, self.image])
         self.add_class("bp-playground")
+        self.locked: list[str] = []
+        self.hidden: list[str] = []
+        self.offer_link = False
+        lock_controls(self, lock)
+        hide_controls(self, hide)
         if autostart:
             self.start()
 
@@ -153,7 +164,7 @@ class Playground(W.VBox):
         return done[-MAX_EARLIER:]
 
     def _show(self, run: dict, text: str, history: dict | None = None,
-              error: bool = False) -> None:
+              error: bool = False, link: bool = False) -> None:
         """Status line (and, given ``history``, the picture) if ``run`` still owns the panel."""
         with self._lock:
             if self.runs and self.runs[-1] is not run:
@@ -168,6 +179,8 @@ class Playground(W.VBox):
                 return
             color = "#b00020" if error else "inherit"
             self.status.value = f'<span style="color:{color}">{html.escape(text)}</span>'
+            if link and self.offer_link:
+                self.status.value += f" · {link_html(self)}"
             if png is not None:
                 self.image.value = png
                 run["frames"].append(time.perf_counter())
@@ -231,12 +244,12 @@ class Playground(W.VBox):
                         f"{len(history['train_acc'])} epochs, training "
                         f"{100 * history['train_acc'][-1]:.1f} %, validation "
                         f"{100 * history['val_acc'][-1]:.1f} % ({seconds:.1f} s)",
-                   history if len(history["train_acc"]) > drawn["epochs"] else None)
+                   history if len(history["train_acc"]) > drawn["epochs"] else None, link=True)
 
 
 def playground(data: Any = None, *, lr: float = 0.5, hidden: int = 110, n_epochs: int = 20,
                batch_size: int = 10, loss: str = "cross_entropy", seed: int = 0,
-               autostart: bool = False) -> Playground:
+               autostart: bool = False, lock: Any = (), hide: Any = ()) -> Playground:
     """A :class:`Playground`: trains the network live while you move its sliders.
 
     Parameters
@@ -244,6 +257,9 @@ def playground(data: Any = None, *, lr: float = 0.5, hidden: int = 110, n_epochs
     data : result of :func:`backprop.load_mnist`, default ``load_mnist(n_test=0)``
     lr, hidden, n_epochs, batch_size, loss, seed : the initial settings
     autostart : bool, start a run as soon as the panel is built
+    lock : list of control names (``"lr"``, ``"hidden"``, ``"n_epochs"``, ``"batch_size"``,
+        ``"loss"``, ``"seed"``): shown, but fixed at their initial settings
+    hide : list of control names: left out of the panel (their initial settings apply)
 
     Returns
     -------
@@ -252,4 +268,4 @@ def playground(data: Any = None, *, lr: float = 0.5, hidden: int = 110, n_epochs
         ``panel.wait()`` blocks until the newest run has ended (for scripts and tests).
     """
     return Playground(data, lr=lr, hidden=hidden, n_epochs=n_epochs, batch_size=batch_size,
-                      loss=loss, seed=seed, autostart=autostart)
+                      loss=loss, seed=seed, autostart=autostart, lock=lock, hide=hide)
