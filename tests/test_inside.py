@@ -345,3 +345,85 @@ def test_outside_voila_the_url_presets_do_nothing(monkeypatch):
     monkeypatch.delenv("VOILA_PREHEAT", raising=False)
     panel = widgets.playground(SMALL)
     assert widgets.PresetNote().apply_from_voila(panel) is None and not panel.offer_link
+
+
+# --- inside the network, live -------------------------------------------------------------
+
+
+def test_train_inside_records_the_last_minibatch_gradient_size_and_saturation():
+    rng = np.random.default_rng(1)
+    start = bp.init_params([784, 20, 10], rng, dtype=np.float64)
+    train = bp.Split(SMALL.train.X[:100].astype(np.float64), SMALL.train.y[:100],
+                     SMALL.train.Y[:100].astype(np.float64))
+    seen = []
+    # one epoch, the whole set as one minibatch: its gradient does not depend on the order
+    _, history = bp.train(start, train, None, lr=0.1, n_epochs=1, batch_size=100,
+                          loss="cross_entropy", rng=rng, progress=False, inside=True,
+                          callback=lambda epoch, h, params: seen.append(params))
+    y_hat, cache = bp.forward(start, train.X)
+    grads = bp.backward(start, cache, train.Y, loss="cross_entropy")
+    assert history["grad_W1"][0] == pytest.approx(np.abs(grads["W1"]).mean(), rel=1e-9)
+    assert history["grad_W2"][0] == pytest.approx(np.abs(grads["W2"]).mean(), rel=1e-9)
+    u3 = cache["u3"]
+    assert history["saturated_1"][0] == pytest.approx(np.mean(u3 * (1 - u3) < 0.01))
+    assert history["saturated_2"][0] == pytest.approx(np.mean(y_hat * (1 - y_hat) < 0.01))
+    # the callback got that epoch's weights: one SGD step from the start
+    for key in start:
+        np.testing.assert_allclose(seen[0][key], start[key] - 0.1 * grads[key], rtol=1e-9,
+                                   atol=1e-12)
+
+
+def test_without_inside_train_is_unchanged():
+    rng = np.random.default_rng(0)
+    calls = []
+    _, history = bp.train(bp.init_params([784, 10, 10], rng), SMALL.train, None, lr=0.5,
+                          n_epochs=2, rng=rng, progress=False,
+                          callback=lambda *args: calls.append(len(args)))
+    assert set(history) == {"train_loss", "train_acc", "val_loss", "val_acc"}
+    assert calls == [2, 2]
+
+
+def test_n01_initialisation_saturates_the_hidden_units():
+    share = {}
+    for init in ("normal_scaled", "normal"):
+        rng = np.random.default_rng(0)
+        _, history = bp.train(bp.init_params([784, 50, 10], rng, init=init), SMALL.train, None,
+                              lr=0.5, n_epochs=2, loss="cross_entropy", rng=rng,
+                              progress=False, inside=True)
+        share[init] = history["saturated_1"][0]
+    assert share["normal"] > 0.5 > 0.2 > share["normal_scaled"]
+
+
+def test_the_inside_view_switch_runs_with_the_inside_recorded_and_draws_it():
+    panel = widgets.playground(SMALL, n_epochs=3, hidden=20)
+    panel.controls["lr"].value = 0.3
+    panel.wait()
+    assert not panel.runs[-1]["inside"] and panel.inside.image.layout.display == "none"
+    panel.inside.view.value = "inside the network"  # the run lacks the inside: runs again
+    panel.wait()
+    run = panel.runs[-1]
+    assert len(panel.runs) == 2 and run["inside"] and run["outcome"] == "finished"
+    assert len(run["history"]["grad_W1"]) == 3 and run["frames"]
+    assert panel.image.layout.display == "none" and panel.inside.image.layout.display is None
+    assert panel.inside.image.value[:4] == b"\x89PNG"
+    np.testing.assert_array_equal(run["epoch_params"]["W1"], run["params"]["W1"])
+    panel.controls["init"].value = "normal"  # a training setting like the others
+    panel.wait()
+    assert panel.runs[-1]["config"]["init"] == "normal"
+    assert panel.runs[-1]["history"]["saturated_1"][0] > 0.5
+    panel.inside.view.value = "learning curves"
+    assert panel.image.layout.display is None and len(panel.runs) == 3
+
+
+def test_the_static_inside_figure_shows_the_history():
+    rng = np.random.default_rng(0)
+    params, history = bp.train(bp.init_params([784, 20, 10], rng), SMALL.train, None, lr=0.5,
+                               n_epochs=3, loss="cross_entropy", rng=rng, progress=False,
+                               inside=True)
+    fig, view = plots.inside_figure(params, history, SMALL.val.X[:5], SMALL.val.y[:5])
+    x, y = view._grad_lines[0].get_data()
+    assert list(x) == [1, 2, 3] and np.allclose(y, history["grad_W1"])
+    np.testing.assert_array_equal(view._weights[3].get_array(),
+                                  params["W1"][:, 3].reshape(28, 28))
+    assert view._labels[0].get_text().endswith(f"true {SMALL.val.y[0]}")
+    plt.close(fig)

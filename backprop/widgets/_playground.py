@@ -21,6 +21,7 @@ from ..nn import init_params
 from ..plots import LiveCurves
 from ..training import train
 from ._common import LOSSES, _describe, _row
+from ._inside import InsidePanel
 from ._presets import hide_controls, link_html, lock_controls
 
 MAX_EARLIER = 6  # earlier runs kept as faded curves
@@ -46,6 +47,7 @@ class Playground(W.VBox):
     autostart : bool, start a run as soon as the panel is built
     lock : list of control names (keys of ``controls``), shown but fixed
     hide : list of control names, left out
+    init : {"normal_scaled", "normal"}, the weights' initialisation (``controls["init"]``)
 
     Attributes
     ----------
@@ -57,6 +59,8 @@ class Playground(W.VBox):
         the Voila app, by :class:`backprop.widgets.PresetNote`)
     image : ipywidgets.Image, the learning curves as a PNG
     curves : backprop.plots.LiveCurves, the figure behind ``image``
+    inside : InsidePanel, the second view (weights, outputs, gradients, saturation) and
+        its switch ``inside.view``
     runs : list of dicts, every run started, newest last, with ``config``, ``outcome`` in
         {"running", "finished", "stopped", "superseded", "error"}, ``history``, ``error``,
         ``params`` (the trained network, once the run has ended),
@@ -65,7 +69,8 @@ class Playground(W.VBox):
 
     def __init__(self, data: Any = None, *, lr: float = 0.5, hidden: int = 110,
                  n_epochs: int = 20, batch_size: int = 10, loss: str = "cross_entropy",
-                 seed: int = 0, autostart: bool = False, lock: Any = (), hide: Any = ()):
+                 seed: int = 0, autostart: bool = False, lock: Any = (), hide: Any = (),
+                 init: str = "normal_scaled"):
         self.data = load_mnist(n_test=0) if data is None else data
         style = {"description_width": "initial"}
         self.controls = {
@@ -92,6 +97,8 @@ class Playground(W.VBox):
         self.curves = LiveCurves()
         self.image = W.Image(value=self.curves.png(None, [], n_epochs),
                              format="png").add_class("bp-plot")
+        self.inside = InsidePanel(self, init)
+        self.controls["init"] = self.inside.init
         self.runs: list[dict] = []
         self._lock = threading.Lock()  # guards ``runs`` and which run owns the display
         self._draw_lock = threading.Lock()  # one picture at a time from the one figure
@@ -104,7 +111,9 @@ class Playground(W.VBox):
         c = self.controls
         super().__init__([_row([c["lr"], c["hidden"]]),
                           _row([c["n_epochs"], c["batch_size"], c["loss"], c["seed"]]),
-                          _row(list(self.buttons.values())), self.status, self.image])
+                          _row(list(self.buttons.values())),
+                          _row([self.inside.view, c["init"]]), self.status, self.image,
+                          self.inside.image])
         self.add_class("bp-playground")
         self.locked: list[str] = []
         self.hidden: list[str] = []
@@ -121,7 +130,8 @@ class Playground(W.VBox):
     def start(self, *_: Any) -> None:
         """Start a run with the current settings, superseding a run still going."""
         run = {"config": self.config(), "outcome": "running", "history": None, "error": None,
-               "cancel": threading.Event(), "started": time.perf_counter(), "frames": []}
+               "cancel": threading.Event(), "started": time.perf_counter(), "frames": [],
+               "inside": self.inside.on}
         with self._lock:
             previous = self.runs[-1] if self.runs else None
             if previous is not None and previous["outcome"] == "running":
@@ -171,9 +181,11 @@ class Playground(W.VBox):
                 return  # a newer run owns the display
             earlier = self._earlier()
         png = None
+        inside = run["inside"] and self.inside.on
         if history is not None:
             with self._draw_lock:
-                png = self.curves.png(history, earlier, run["config"]["n_epochs"])
+                png = self.inside.png(run, history) if inside else \
+                    self.curves.png(history, earlier, run["config"]["n_epochs"])
         with self._lock:
             if self.runs and self.runs[-1] is not run:
                 return
@@ -182,7 +194,7 @@ class Playground(W.VBox):
             if link and self.offer_link:
                 self.status.value += f" · {link_html(self)}"
             if png is not None:
-                self.image.value = png
+                (self.inside.image if inside else self.image).value = png
                 run["frames"].append(time.perf_counter())
 
     def _busy_note(self, run: dict) -> None:
@@ -204,9 +216,11 @@ class Playground(W.VBox):
         busy.start()
         drawn = {"at": 0.0, "cost": 0.0, "epochs": 0}
 
-        def callback(epoch: int, history: dict) -> bool:
+        def callback(epoch: int, history: dict, params: dict | None = None) -> bool:
             if run["cancel"].is_set():
                 return False
+            if params is not None:  # train(inside=True): that epoch's weights
+                run["epoch_params"] = params
             run["history"] = history
             now = time.perf_counter()
             # Draw the first epoch at once, then as often as drawing stays cheap.
@@ -222,11 +236,11 @@ class Playground(W.VBox):
 
         try:
             rng = np.random.default_rng(cfg["seed"])
-            params = init_params([784, cfg["hidden"], 10], rng)
+            params = init_params([784, cfg["hidden"], 10], rng, init=cfg["init"])
             trained, history = train(params, self.data.train, self.data.val, lr=cfg["lr"],
                                      n_epochs=cfg["n_epochs"], batch_size=cfg["batch_size"],
                                      loss=cfg["loss"], rng=rng, callback=callback,
-                                     progress=False)
+                                     progress=False, inside=run["inside"])
         except Exception as exc:  # shown in the panel rather than lost in a thread
             run.update(outcome="error", error=exc)
             self._show(run, f"error: {type(exc).__name__}: {exc}", error=True)
@@ -249,7 +263,8 @@ class Playground(W.VBox):
 
 def playground(data: Any = None, *, lr: float = 0.5, hidden: int = 110, n_epochs: int = 20,
                batch_size: int = 10, loss: str = "cross_entropy", seed: int = 0,
-               autostart: bool = False, lock: Any = (), hide: Any = ()) -> Playground:
+               autostart: bool = False, lock: Any = (), hide: Any = (),
+               init: str = "normal_scaled") -> Playground:
     """A :class:`Playground`: trains the network live while you move its sliders.
 
     Parameters
@@ -260,6 +275,7 @@ def playground(data: Any = None, *, lr: float = 0.5, hidden: int = 110, n_epochs
     lock : list of control names (``"lr"``, ``"hidden"``, ``"n_epochs"``, ``"batch_size"``,
         ``"loss"``, ``"seed"``): shown, but fixed at their initial settings
     hide : list of control names: left out of the panel (their initial settings apply)
+    init : {"normal_scaled", "normal"}, the initialisation, N(0, 1/n_in) or N(0, 1)
 
     Returns
     -------
@@ -268,4 +284,5 @@ def playground(data: Any = None, *, lr: float = 0.5, hidden: int = 110, n_epochs
         ``panel.wait()`` blocks until the newest run has ended (for scripts and tests).
     """
     return Playground(data, lr=lr, hidden=hidden, n_epochs=n_epochs, batch_size=batch_size,
-                      loss=loss, seed=seed, autostart=autostart, lock=lock, hide=hide)
+                      loss=loss, seed=seed, autostart=autostart, lock=lock, hide=hide,
+                      init=init)

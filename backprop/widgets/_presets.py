@@ -7,7 +7,8 @@ ignored, with a note on the page saying so. After a run, the status line offers 
 the current settings, so a teacher can prepare links for a lecture.
 
 URL names: ``lr``, ``hidden``, ``epochs``, ``batch_size``, ``loss`` (``cross_entropy`` or
-``mse``), ``seed``, and ``lock`` / ``hide`` (comma-separated lists of those names).
+``mse``), ``seed``, ``init`` (``normal_scaled`` or ``normal``), and ``lock`` / ``hide``
+(comma-separated lists of those names).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ import ipywidgets as W
 
 # URL name -> the playground's control name
 URL_NAMES = {"lr": "lr", "hidden": "hidden", "epochs": "n_epochs", "batch_size": "batch_size",
-             "loss": "loss", "seed": "seed"}
+             "loss": "loss", "seed": "seed", "init": "init"}
 CONTROL_URL_NAMES = {control: url for url, control in URL_NAMES.items()}
 LOSS_ALIASES = {"cross_entropy": "cross_entropy", "cross-entropy": "cross_entropy",
                 "ce": "cross_entropy", "mse": "mse", "quadratic": "mse"}
