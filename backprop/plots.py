@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import math
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -757,6 +758,8 @@ def teach_step(x: np.ndarray, before: np.ndarray, after: np.ndarray, d_W1: np.nd
 
 INSIDE_SIZE = (9.5, 7.0)  # inches
 INSIDE_UNITS = 16  # hidden units whose weights are drawn
+GRAD_RANGE = (1e-7, 1.0)  # the gradient axis; wider only if a value falls outside (rare),
+# so that a run's pictures are blitted over one background
 LAYER_COLORS = ("tab:purple", "tab:red", "tab:brown")
 
 
@@ -872,8 +875,14 @@ class InsideView:
         for artist in self._changing:
             artist.set_animated(True)
         self._frames = [spine for image in self._weights for spine in image.axes.spines.values()]
-        self._limits = self._background = None
+        self._backgrounds: dict[tuple, Any] = {}  # by limits: one per colour scale and x axis
         self.full_draws = self.blits = 0
+
+    def _set_limits(self, limits: tuple) -> None:
+        limit, xlim, ylim = limits
+        self._cbar.mappable.set_clim(-limit, limit)
+        self.ax_grad.set(xlim=xlim, ylim=ylim)
+        self.ax_sat.set_xlim(*xlim)
 
     def update(self, params: Mapping[str, np.ndarray], history: Mapping[str, Sequence[float]],
                n_epochs: int | None = None, limit: float = 1.0, title: str = "") -> tuple:
@@ -905,23 +914,19 @@ class InsideView:
             s_line.set_data(np.arange(1, len(s) + 1), 100 * s)
             grads += list(g)
         self._title.set_text(title)
-        return (limit, (0.5, n + 0.5), _decades(grads, (1e-4, 1e-1)))
+        return (limit, (0.5, n + 0.5), _decades(grads, GRAD_RANGE))
 
     def png(self, params, history, n_epochs=None, limit: float = 1.0, title: str = "") -> bytes:
         """:meth:`update`, then the picture as PNG bytes (a full draw only when limits change)."""
         limits = self.update(params, history, n_epochs, limit, title)
         canvas = self.fig.canvas
-        if limits != self._limits or self._background is None:
-            _, xlim, ylim = limits
-            self._cbar.mappable.set_clim(-limit, limit)
-            self.ax_grad.set(xlim=xlim, ylim=ylim)
-            self.ax_sat.set_xlim(*xlim)
+        self._set_limits(limits)
+        if limits not in self._backgrounds:
             canvas.draw()
-            self._background = canvas.copy_from_bbox(self.fig.bbox)
-            self._limits = limits
+            self._backgrounds[limits] = canvas.copy_from_bbox(self.fig.bbox)
             self.full_draws += 1
         else:
-            canvas.restore_region(self._background)
+            canvas.restore_region(self._backgrounds[limits])
             self.blits += 1
         for artist in self._changing + self._frames:  # the frames back over the images
             (artist.axes or self.fig).draw_artist(artist)  # the title belongs to the figure
@@ -956,8 +961,6 @@ def inside_figure(params: Mapping[str, np.ndarray], history: Mapping[str, Sequen
         artist.set_animated(False)
     if limit is None:
         limit = weight_limit(float(np.percentile(np.abs(params["W1"]), 99)) / 2.5)
-    _, xlim, ylim = view.update(params, history, n_epochs, limit, title)
-    view._cbar.mappable.set_clim(-limit, limit)
-    view.ax_grad.set(xlim=xlim, ylim=ylim)
-    view.ax_sat.set_xlim(*xlim)
+    limits = view.update(params, history, n_epochs, limit, title)
+    view._set_limits(limits)
     return fig, view

@@ -179,3 +179,41 @@ def test_url_presets_in_voila(request):
         assert href.startswith("?lr=0.01&hidden=30&epochs=5&batch_size=10&loss=cross_entropy")
         assert "lock=epochs" in href and "hide=batch_size,loss" in href
         screenshot(tab, "inside-presets-voila")
+
+
+def test_inside_view_in_voila(request):
+    """The playground's second view: switched on, a run redraws it until it finishes."""
+    (base, token), tab = request.getfixturevalue("voila"), request.getfixturevalue("page")
+    tab.goto(f"{base}/?token={token}", timeout=WIDGETS_SHOWN * 1000)
+    with screenshot_on_failure(tab, "inside-view"):
+        root = tab.locator(".bp-playground").first
+        root.wait_for(state="visible", timeout=WIDGETS_SHOWN * 1000)
+        status = root.locator(".bp-status").first
+        wait_until(lambda: status.inner_text().startswith(("finished", "error")), RUN_DONE,
+                   lambda: f"status {status.inner_text()!r}")
+        curves = root.locator("img.bp-plot, .bp-plot img").first
+        inside = root.locator("img.bp-inside-plot, .bp-inside-plot img").first
+        assert curves.is_visible() and not inside.is_visible()
+        before = status.inner_text()
+        root.locator(".bp-view-switch button", has_text="inside the network").click()
+        # the autostart run did not record the inside: the switch runs it again, drawn inside
+        wait_until(lambda: inside.is_visible() and not curves.is_visible(), READ,
+                   lambda: "the inside view did not replace the curves")
+        wait_until(lambda: status.inner_text() != before
+                   and status.inner_text().startswith("finished"), RUN_DONE,
+                   lambda: f"status {status.inner_text()!r}")
+        size = inside.evaluate("img => [img.naturalWidth, img.naturalHeight]")
+        assert size[0] == 760 and size[1] > 500, f"the inside picture is {size}"
+        screenshot(tab, "inside-view-voila")
+        # N(0, 1): a new run, redrawn in the inside view
+        src = inside.get_attribute("src")
+        root.locator("select").filter(has=tab.locator("option", has_text="N(0, 1)")).first \
+            .select_option(label="N(0, 1): saturates")
+        wait_until(lambda: inside.get_attribute("src") != src, RUN_DONE,
+                   lambda: "the inside view was not redrawn for N(0, 1)")
+        wait_until(lambda: status.inner_text().startswith("finished"), RUN_DONE,
+                   lambda: f"status {status.inner_text()!r}")
+        screenshot(tab, "inside-view-voila-n01")
+        root.locator(".bp-view-switch button", has_text="learning curves").click()
+        wait_until(lambda: curves.is_visible() and not inside.is_visible(), READ,
+                   lambda: "the curves did not come back")

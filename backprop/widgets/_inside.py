@@ -73,16 +73,19 @@ class InsidePanel:
         return self.figure.png(params, history, cfg["n_epochs"], self.limit(cfg), title)
 
     def prepare(self) -> None:
-        """Draw the inside figure's background now, so that a run's first picture is quick."""
+        """Draw the inside figure's backgrounds now (one per initialisation's colour scale),
+        so that a run's first picture is quick."""
         if self.figure is None:
             self.figure = InsideView(self.X, self.y)
         rng = np.random.default_rng(0)
         from ..nn import init_params
 
         cfg = self.panel.config()
-        params = init_params([784, cfg["hidden"], 10], rng, init=cfg.get("init", "normal_scaled"))
-        self.image.value = self.figure.png(params, {}, cfg["n_epochs"], self.limit(cfg),
-                                           "the inside view: press Train or move a slider")
+        title = "the inside view: press Train or move a slider"
+        for _, init in sorted(INITS, key=lambda item: item[1] == cfg["init"]):  # current last
+            params = init_params([784, cfg["hidden"], 10], rng, init=init)
+            self.image.value = self.figure.png(params, {}, cfg["n_epochs"],
+                                               self.limit({"init": init}), title)
 
     def _switch(self, _: Any = None) -> None:
         panel = self.panel
