@@ -868,7 +868,7 @@ class InsideView:
             ax.xaxis.set_major_locator(MaxNLocator(integer=True))
             ax.grid(alpha=0.3)
         self.ax_grad.legend(fontsize=6, loc="lower left", ncols=n_layers)
-        self.ax_sat.legend(fontsize=6, loc="center right", ncols=n_layers)
+        self.ax_sat.legend(fontsize=6, loc="lower right", ncols=n_layers)
         self._title = fig.suptitle("", fontsize=10, y=0.99)
         self._changing = [*self._weights, *(b for bars in self._bars for b in bars),
                           *self._labels, *self._grad_lines, *self._sat_lines, self._title]
