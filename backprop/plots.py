@@ -815,13 +815,13 @@ class InsideView:
                                  wspace=0.12)
         grid = outer[0, 0].subgridspec(4, 5, width_ratios=[1, 1, 1, 1, 0.12], wspace=0.08,
                                        hspace=0.08)
-        self._weights = []
+        self._weights, self._unit_labels = [], []
         for i in range(INSIDE_UNITS):
             ax = fig.add_subplot(grid[i // 4, i % 4])
             ax.set_xticks([])
             ax.set_yticks([])
-            ax.text(0.03, 0.97, str(i), transform=ax.transAxes, fontsize=6, va="top",
-                    color="0.3")
+            self._unit_labels.append(ax.text(0.03, 0.97, str(i), transform=ax.transAxes,
+                                             fontsize=6, va="top", color="0.3"))
             self._weights.append(ax.imshow(np.zeros((28, 28)), cmap="RdBu_r", vmin=-1,
                                            vmax=1))
         self._cbar_ax = fig.add_subplot(grid[:, 4])
@@ -875,6 +875,7 @@ class InsideView:
         for artist in self._changing:
             artist.set_animated(True)
         self._frames = [spine for image in self._weights for spine in image.axes.spines.values()]
+        self._frames += self._unit_labels  # the unit numbers too, over the images
         self._backgrounds: dict[tuple, Any] = {}  # by limits: one per colour scale and x axis
         self.full_draws = self.blits = 0
 
