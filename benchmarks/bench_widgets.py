@@ -20,6 +20,9 @@ see the same machine. Prints medians over the repeats:
 - draw a digit: from a stroke's arrival in the kernel to the new picture sent (PNG decode,
   MNIST-style preparation, forward pass, blitted picture; target < 100 ms), beside the
   preparation and forward pass alone; the browser adds its message round trip;
+- with ``--browser N``: draw a digit in the Voila app (as ``make app`` serves it) in headless
+  Chromium, N strokes: from the mouse button's release to the new picture's ``src`` in the
+  page, in the page's own clock (the whole path: canvas PNG, message, kernel, picture back);
 - ``uptime``'s load average before and after, since the machine may be shared.
 """
 
@@ -29,8 +32,13 @@ import argparse
 import base64
 import io
 import os
+import secrets
+import shutil
 import statistics
+import sys
+import tempfile
 import time
+from pathlib import Path
 
 import numpy as np
 
@@ -141,6 +149,67 @@ def draw_latency(data, repeats: int) -> tuple[float, float]:
     return statistics.median(whole), statistics.median(alone)
 
 
+def browser_draw_latency(strokes: int) -> list[float]:
+    """Milliseconds from mouse up to the reading picture's new ``src``, in the Voila app."""
+    repo = Path(__file__).resolve().parents[1]
+    sys.path[:0] = [str(repo / "tests"), str(repo / "scripts")]
+    import find_browser
+    from browser_helpers import CHROMIUM_ARGS, Server, free_port, isolated_env
+    from playwright.sync_api import sync_playwright
+
+    found = find_browser.find()
+    if found is None:
+        raise SystemExit(find_browser.how_to_get())
+    tmp = Path(tempfile.mkdtemp())
+    app = tmp / "app"
+    app.mkdir()
+    for name in ("playground.ipynb", "voila.json"):
+        shutil.copy(repo / "app" / name, app)
+    port, token = free_port(), secrets.token_hex(8)
+    cmd = [str(Path(sys.executable).parent / "voila"), "playground.ipynb", "--no-browser",
+           f"--port={port}", "--Voila.ip=127.0.0.1", f"--token={token}"]
+    server = Server("bench-voila-draw", cmd, cwd=app, env=isolated_env(tmp / "home"))
+    try:
+        base = f"http://127.0.0.1:{port}"
+        server.wait_http(f"{base}/voila/static/favicon.ico?token={token}", 60)
+        with sync_playwright() as pw:
+            chromium = pw.chromium.launch(executable_path=found.path, args=CHROMIUM_ARGS)
+            page = chromium.new_page(viewport={"width": 1280, "height": 1000})
+            page.goto(f"{base}/?token={token}", timeout=90_000)
+            status = page.locator(".bp-playground .bp-status").first
+            status.wait_for(timeout=90_000)
+            while not status.inner_text().startswith("finished"):  # its network is used
+                time.sleep(0.2)
+            canvas = page.locator("canvas.bp-digit-canvas").first
+            canvas.scroll_into_view_if_needed()
+            page.evaluate("""() => { window.__src = [];
+                const img = document.querySelector('.bp-draw-reading img, img.bp-draw-reading');
+                new MutationObserver(() => window.__src.push(performance.now()))
+                  .observe(img, {attributes: true, attributeFilter: ['src']}); }""")
+            box = canvas.bounding_box()
+            latencies = []
+            for i in range(strokes):
+                page.locator("button", has_text="Clear").first.click()
+                time.sleep(0.8)
+                x, y = box["x"] + 60 + 5 * i, box["y"] + 60
+                page.mouse.move(x, y)
+                page.mouse.down()
+                page.mouse.move(x + 150, y, steps=5)
+                page.mouse.move(x + 60, y + 170, steps=5)
+                seen = page.evaluate("() => window.__src.length")
+                released = page.evaluate("() => performance.now()")
+                page.mouse.up()
+                deadline = time.monotonic() + 10
+                while (page.evaluate("() => window.__src.length") == seen
+                       and time.monotonic() < deadline):
+                    time.sleep(0.005)
+                latencies.append(page.evaluate("() => window.__src.at(-1)") - released)
+            chromium.close()
+    finally:
+        server.stop()
+    return latencies
+
+
 def moves(panel, data, repeats: int) -> list[tuple]:
     rows = []
     for i, lr in enumerate(np.linspace(0.2, 0.8, repeats)):
@@ -167,6 +236,8 @@ def report(label: str, rows: list[tuple], repeats: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--repeats", type=int, default=7)
+    parser.add_argument("--browser", type=int, default=0, metavar="N",
+                        help="also draw N strokes in the Voila app in headless Chromium")
     args = parser.parse_args()
     print(f"load average before: {load()}  ({os.cpu_count()} cores)")
     data = bp.load_mnist(n_test=0)
@@ -197,6 +268,11 @@ def main() -> None:
     print(f"draw a digit, medians over {args.repeats} strokes: stroke -> picture sent "
           f"{1e3 * whole:.0f} ms (target < 100 ms); preparation + forward pass alone "
           f"{1e3 * alone:.1f} ms")
+    if args.browser:
+        ms = browser_draw_latency(args.browser)
+        print(f"draw a digit in the browser (Voila app), {args.browser} strokes: mouse up -> "
+              f"new picture in the page, median {statistics.median(ms):.0f} ms "
+              f"(max {max(ms):.0f} ms; target < 100 ms)")
     print(f"load average after:  {load()}")
 
 if __name__ == "__main__":
