@@ -10,11 +10,13 @@ from __future__ import annotations
 import io
 import math
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.patches import FancyBboxPatch
 from matplotlib.ticker import MaxNLocator, NullLocator
 from PIL import Image
 
@@ -490,3 +492,508 @@ class LiveCurves:
             line.axes.draw_artist(line)
         self._background = self.fig.canvas.copy_from_bbox(self.fig.bbox)
         self._earlier = earlier
+
+
+# --- Backprop step by step on the 2-2-1 hand example (notebook 01) -------------------------
+
+STEP_GRAPH = {  # node: (x, y) centre, in data units; the main chain below, parameters above
+    name: (1.6 * i, 0.0) for i, name in enumerate(["x", "u1", "u2", "u3", "u4", "u5", "y_hat",
+                                                    "L"])
+} | {"W1": (1.6, 1.75), "b1": (3.2, 1.75), "W2": (6.4, 1.75), "b2": (8.0, 1.75),
+     "y": (11.2, 1.75)}
+STEP_EDGES = (("x", "u1"), ("W1", "u1"), ("u1", "u2"), ("b1", "u2"), ("u2", "u3"),
+              ("u3", "u4"), ("W2", "u4"), ("u4", "u5"), ("b2", "u5"), ("u5", "y_hat"),
+              ("y_hat", "L"), ("y", "L"))
+STEP_LABELS = {"W1": "w1", "W2": "w2", "y_hat": "ŷ", "y": "y (target)"}
+STEP_BOX = (1.4, 1.2)  # width, height of a node
+STEP_SIZE = (12.5, 4.2)  # inches
+STEP_COLORS = {"current": "#ffb74d", "input": "#fff1c1", "other": "white",
+               "forward": "#e65100", "backward": "#c62828"}
+
+
+def _step_value_lines(value) -> list[str]:
+    """A node's value in lines of at most ~18 characters, rounded to 4 decimals."""
+    def num4(v: float) -> str:
+        text = f"{float(v):.4f}".rstrip("0").rstrip(".")
+        return "0" if text in ("-0", "") else text
+
+    a = np.atleast_2d(np.asarray(value, dtype=float))
+    if a.size == 1:
+        return [num4(a.item())]
+    if a.shape[0] == 1 or a.shape[1] == 1:
+        return ["(" + ", ".join(num4(v) for v in a.ravel()) + ")"]
+    return [", ".join(num4(v) for v in row) for row in a]
+
+
+def backprop_step(steps, index: int, *, ax=None, title: str | None = None):
+    """Draw step ``index`` of :func:`backprop.walkthrough.walkthrough` on the 2-2-1 graph.
+
+    Every node shows its value once the forward pass has reached it and its gradient (in
+    red, ``d = ...``) once the backward pass has; the step's node is orange, the nodes it
+    reads are pale yellow and the edges between them are thick (arrows against the flow in
+    the backward pass). The step's formula, with the hand-worked table's numbers (6
+    decimals), is written below the graph; the boxes round to 4 decimals.
+
+    Parameters
+    ----------
+    steps : list of backprop.walkthrough.Step
+    index : int, 0 <= index < len(steps)
+    ax : matplotlib Axes, optional
+    title : str, optional; default "step i of n: ..."
+
+    Returns
+    -------
+    fig, ax
+    """
+    if not 0 <= index < len(steps):
+        raise ValueError(f"index must be in [0, {len(steps) - 1}], got {index!r}")
+    fig, ax = _axes(ax, figsize=STEP_SIZE)
+    step = steps[index]
+    values = dict(steps[0].given)  # x, the parameters and the target, known from the start
+    grads: dict[str, np.ndarray] = {}
+    for s in steps[1:index + 1]:
+        (values if s.phase == "forward" else grads)[s.node] = s.value
+    w, h = STEP_BOX
+    phase_color = STEP_COLORS["backward" if step.phase == "backward" else "forward"]
+    for a, b in STEP_EDGES:
+        (xa, ya), (xb, yb) = STEP_GRAPH[a], STEP_GRAPH[b]
+        if ya == yb:
+            start, end = (xa + w / 2, ya), (xb - w / 2, yb)
+        else:
+            start, end = (xa, ya - h / 2), (xb, yb + h / 2)
+        lit = step.node in (a, b) and {a, b} & set(step.inputs)
+        if lit and step.phase == "backward":
+            start, end = end, start
+        ax.annotate("", xy=end, xytext=start,
+                    arrowprops=dict(arrowstyle="-|>", lw=3 if lit else 1,
+                                    color=phase_color if lit else "0.55",
+                                    shrinkA=0, shrinkB=0))
+    for node, (cx, cy) in STEP_GRAPH.items():
+        role = "current" if node == step.node else "input" if node in step.inputs else "other"
+        ax.add_patch(FancyBboxPatch(
+            (cx - w / 2, cy - h / 2), w, h, boxstyle="round,pad=0.02,rounding_size=0.08",
+            facecolor=STEP_COLORS[role], edgecolor=phase_color if role == "current" else "0.3",
+            lw=2.5 if role == "current" else 1, zorder=2))
+        ax.text(cx, cy + h / 2 - 0.07, STEP_LABELS.get(node, node), ha="center", va="top",
+                fontsize=10, fontweight="bold", zorder=3)
+        lines = _step_value_lines(values[node]) if node in values else ["?"]
+        ax.text(cx, cy + h / 2 - 0.32, "\n".join(lines), ha="center", va="top",
+                fontsize=8, linespacing=1.2, zorder=3, color="0.15")
+        if node in grads:  # below the value, in red
+            grad = _step_value_lines(grads[node])
+            grad = [f"d = {grad[0]}"] if len(grad) == 1 and len(grad[0]) < 10 else ["d ="] + grad
+            ax.text(cx, cy + h / 2 - 0.32, "\n" * len(lines) + "\n".join(grad), ha="center",
+                    va="top", fontsize=8, linespacing=1.2, zorder=3,
+                    color=STEP_COLORS["backward"])
+    ax.text(5.6, -1.1, step.formula, ha="center", va="center", fontsize=10.5,
+            bbox=dict(boxstyle="round,pad=0.45", facecolor="#f5f5f5",
+                      edgecolor=phase_color if step.phase != "start" else "0.5"))
+    ax.set_xlim(-0.8, 12.0)
+    ax.set_ylim(-1.5, 2.45)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    if title is None:
+        kind = {"start": "the hand example", "forward": "forward pass",
+                "backward": "backward pass"}[step.phase]
+        name = {"y_hat": "ŷ"}.get(step.name, step.name)
+        title = f"Step {index} of {len(steps) - 1}: {kind}" + (
+            f", {name}" if step.phase != "start" else "")
+    ax.set_title(title, fontsize=12)
+    return fig, ax
+
+
+# --- A drawn digit through the network (notebook 04, the app) ------------------------------
+
+READING_SIZE = (9.5, 2.9)  # inches: the 28x28 input, the 10 outputs, the hidden units
+OUTPUT_COLOR, PREDICTED_COLOR, TARGET_COLOR = "0.65", "tab:blue", "tab:green"
+
+
+def _grid_shape(n: int) -> tuple[int, int]:
+    cols = math.ceil(math.sqrt(n))
+    return math.ceil(n / cols), cols
+
+
+def _as_grid(values: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
+    grid = np.full(shape[0] * shape[1], np.nan)
+    grid[:values.size] = values.ravel()
+    return grid.reshape(shape)
+
+
+class DigitReading:
+    """What the network makes of one image: the 28x28 input, the 10 outputs, the hidden units.
+
+    One figure with a fixed layout, built once; :meth:`png` updates the artists' data and
+    redraws (for the draw-a-digit widget, whose stroke-to-prediction budget is 100 ms).
+    :func:`digit_reading` draws the same picture once, for a notebook.
+
+    Parameters
+    ----------
+    n_hidden : int, the number of hidden units shown as a grid
+    fig : matplotlib Figure, optional; default a new Figure (no pyplot) of ``width`` pixels
+    width, dpi : int
+
+    Attributes
+    ----------
+    fig, axes : the figure and its three axes (input, outputs, hidden)
+    """
+
+    def __init__(self, n_hidden: int, *, fig=None, width: int = 760, dpi: int = 80):
+        if fig is None:
+            inches = width / dpi
+            fig = Figure(figsize=(inches, inches * READING_SIZE[1] / READING_SIZE[0]), dpi=dpi)
+            FigureCanvasAgg(fig)
+        self.fig = fig
+        self.n_hidden = n_hidden
+        self._shape = _grid_shape(n_hidden)
+        ax_in, ax_out, ax_hid = self.axes = fig.subplots(
+            1, 3, gridspec_kw={"width_ratios": [1, 1.6, 1.15]})
+        self._image = ax_in.imshow(np.zeros((28, 28)), cmap="gray_r", vmin=0, vmax=1)
+        ax_in.set_xticks([])
+        ax_in.set_yticks([])
+        ax_in.set_title("what the network sees\n(28x28, MNIST-style)", fontsize=9)
+        self._bars = ax_out.bar(np.arange(10), np.zeros(10), color=OUTPUT_COLOR)
+        ax_out.set(xticks=range(10), ylim=(0, 1.05), xlim=(-0.6, 9.6), xlabel="digit")
+        ax_out.set_ylabel("output ŷ", fontsize=9)
+        ax_out.tick_params(labelsize=8)
+        self._out_title = ax_out.set_title("", fontsize=10)
+        self._hidden = ax_hid.imshow(np.zeros(self._shape), cmap="viridis", vmin=0, vmax=1)
+        ax_hid.set_xticks([])
+        ax_hid.set_yticks([])
+        ax_hid.set_title(f"hidden activations u3\n({n_hidden} units, 0 to 1)", fontsize=9)
+        fig.colorbar(self._hidden, ax=ax_hid, fraction=0.046, pad=0.04).ax.tick_params(
+            labelsize=7)
+        fig.subplots_adjust(left=0.02, right=0.95, bottom=0.17, top=0.8, wspace=0.3)
+        # What changes is animated: left out of the one full draw, drawn over its saved
+        # background on every update (a full draw is ~4x slower).
+        self._changing = [self._image, *self._bars, self._out_title, self._hidden]
+        for artist in self._changing:
+            artist.set_animated(True)
+        self._frames = [*ax_in.spines.values(), *ax_hid.spines.values()]  # over the images
+        self._background = None
+
+    def update(self, x: np.ndarray, y_hat: np.ndarray, hidden: np.ndarray,
+               label: int | None = None) -> None:
+        """Set the picture: ``x`` (784,), ``y_hat`` (10,), ``hidden`` (n_hidden,)."""
+        self._image.set_data(np.asarray(x).reshape(28, 28))
+        y_hat = np.asarray(y_hat).ravel()
+        predicted = int(np.argmax(y_hat))
+        for digit, (bar, value) in enumerate(zip(self._bars, y_hat, strict=True)):
+            bar.set_height(value)
+            color = PREDICTED_COLOR if digit == predicted else OUTPUT_COLOR
+            bar.set_color(TARGET_COLOR if digit == label and digit != predicted else color)
+        if not np.asarray(x).any():
+            self._out_title.set_text("draw a digit")
+        else:
+            truth = "" if label is None else f", true label {label}"
+            self._out_title.set_text(f"prediction: {predicted} (output {y_hat[predicted]:.2f})"
+                                     f"{truth}")
+        self._hidden.set_data(_as_grid(np.asarray(hidden), self._shape))
+
+    def png(self, x, y_hat, hidden, label=None) -> bytes:
+        """:meth:`update`, then the figure as PNG bytes, drawn by blitting."""
+        self.update(x, y_hat, hidden, label)
+        canvas = self.fig.canvas
+        if self._background is None:
+            canvas.draw()
+            self._background = canvas.copy_from_bbox(self.fig.bbox)
+        else:
+            canvas.restore_region(self._background)
+        for artist in self._changing + self._frames:
+            artist.axes.draw_artist(artist)
+        rgb = np.asarray(self.fig.canvas.buffer_rgba())[..., :3]
+        buf = io.BytesIO()
+        Image.fromarray(rgb).save(buf, format="png", compress_level=1)
+        return buf.getvalue()
+
+
+def digit_reading(x: np.ndarray, y_hat: np.ndarray, hidden: np.ndarray,
+                  label: int | None = None):
+    """The network's reading of one image: input, 10 outputs as bars, hidden activations.
+
+    Parameters
+    ----------
+    x : ndarray, shape (784,), the image the network sees
+    y_hat : ndarray, shape (10,), its outputs; hidden : ndarray, shape (n_hidden,), u3
+    label : int, optional, the true label (its bar green when the prediction is wrong)
+
+    Returns
+    -------
+    fig, axes : the figure and its three axes
+    """
+    fig = plt.figure(figsize=READING_SIZE)
+    view = DigitReading(np.asarray(hidden).size, fig=fig)
+    for artist in view._changing:  # drawn with the rest: this figure is drawn once
+        artist.set_animated(False)
+    view.update(x, y_hat, hidden, label)
+    return fig, view.axes
+
+
+def teach_step(x: np.ndarray, before: np.ndarray, after: np.ndarray, d_W1: np.ndarray,
+               label: int, lr: float, *, n_units: int = 8, fig=None):
+    """One backprop step on one image: the outputs before and after, and d_W1's images.
+
+    Parameters
+    ----------
+    x : ndarray, shape (784,), the image
+    before, after : ndarray, shape (10,), the outputs before and after the step
+    d_W1 : ndarray, shape (784, n_hidden), the gradient of that step
+    label : int, the label taught; lr : float, the step's learning rate
+    n_units : int, the hidden units shown: those whose weights change most (largest
+        ``|d_W1[:, j]|``), each as a 28x28 image, on one colour scale centred at zero
+    fig : matplotlib Figure, optional (default a new pyplot figure)
+
+    Returns
+    -------
+    fig, axes : the figure and its axes (outputs first, then one per unit)
+    """
+    if fig is None:
+        fig = plt.figure(figsize=(9.5, 3.1))
+    outer = fig.add_gridspec(1, 2, width_ratios=[1, 1.5], wspace=0.12, left=0.06, right=0.93,
+                             bottom=0.16, top=0.82)
+    ax_out = fig.add_subplot(outer[0])
+    digits = np.arange(10)
+    ax_out.bar(digits - 0.2, before, 0.4, color="0.7", label="before")
+    ax_out.bar(digits + 0.2, after, 0.4, color=PREDICTED_COLOR, label="after")
+    ax_out.axvspan(label - 0.5, label + 0.5, color=TARGET_COLOR, alpha=0.15, lw=0)
+    ax_out.set(xticks=digits, yticks=np.linspace(0, 1, 6), ylim=(0, 1.3), xlim=(-0.6, 9.6),
+               xlabel="digit")
+    ax_out.set_ylabel("output ŷ", fontsize=9)
+    ax_out.tick_params(labelsize=8)
+    ax_out.legend(fontsize=7, loc="upper center", ncols=2)  # above the bars, which end at 1
+    ax_out.set_title(f"one step toward label {label} (lr {lr:.3g}): "
+                     f"ŷ_{label} {before[label]:.2f} → {after[label]:.2f}", fontsize=9)
+    size = np.linalg.norm(d_W1, axis=0)
+    units = np.argsort(size)[::-1][:n_units]
+    limit = float(np.abs(d_W1[:, units]).max()) or 1.0
+    rows = 2 if n_units > 4 else 1
+    inner = outer[1].subgridspec(rows, math.ceil(n_units / rows), wspace=0.08, hspace=0.35)
+    axes = [ax_out]
+    image = None
+    for k, unit in enumerate(units):
+        ax = fig.add_subplot(inner[k // math.ceil(n_units / rows), k % math.ceil(n_units / rows)])
+        image = ax.imshow(d_W1[:, unit].reshape(28, 28), cmap="RdBu_r", vmin=-limit,
+                          vmax=limit)
+        ax.set_xticks([])
+        ax.set_yticks([])
+        ax.set_title(f"unit {unit}", fontsize=8)
+        axes.append(ax)
+    if image is not None:
+        bar = fig.colorbar(image, ax=axes[1:], fraction=0.03, pad=0.02)
+        bar.ax.tick_params(labelsize=7)
+        bar.set_label("d_W1 (the step is −lr × this)", fontsize=7)
+    fig.text(0.62, 0.93, f"d_W1 of the {len(units)} hidden units whose weights change most",
+             ha="center", fontsize=9)
+    return fig, axes
+
+
+# --- Inside the network, live (notebook 02, the playground's second view) -------------------
+
+INSIDE_SIZE = (9.5, 7.0)  # inches
+INSIDE_UNITS = 16  # hidden units whose weights are drawn
+GRAD_RANGE = (1e-7, 1.0)  # the gradient axis; wider only if a value falls outside (rare),
+# so that a run's pictures are blitted over one background
+LAYER_COLORS = ("tab:purple", "tab:red", "tab:brown")
+
+
+def weight_limit(init_std: float) -> float:
+    """The colour scale of the weight images, +-this: a round number, at least 0.5, and at
+    least 4 standard deviations of the initial weights (so N(0, 1) weights are not all
+    clipped). Fixed for a run, so the live view redraws only the images."""
+    want = max(0.5, 4 * init_std)
+    return next(s * 10 ** e for e in range(-1, 4) for s in NICE_STEPS if s * 10 ** e >= want)
+
+
+def _decades(values: Sequence[float], default: tuple[float, float]) -> tuple[float, float]:
+    good = [v for v in values if v > 0 and math.isfinite(v)]
+    if not good:
+        return default
+    low = 10.0 ** math.floor(math.log10(min(good)))
+    high = 10.0 ** math.ceil(math.log10(max(good)))
+    return min(low, default[0]), max(high, default[1])
+
+
+class InsideView:
+    """What happens inside the network as it trains, in one figure (kept alive, blitted).
+
+    * the weights of the first 16 hidden units as 28x28 images, on one colour scale centred
+      at zero (the colour bar shows it; values beyond it take the end colours);
+    * a fixed handful of validation digits: each image, its 10 outputs as bars, the
+      predicted and the true label;
+    * per epoch and per layer, the gradient's size (mean |dL/dW| of the epoch's last
+      minibatch, log scale) and the share of saturated activations (sigma' < 0.01).
+
+    Built once with a fixed layout; :meth:`png` redraws only what changes over a saved
+    background (the full draw happens when the axes' limits change). Used by the
+    playground's inside view; :func:`inside_figure` draws the same once, for a notebook.
+
+    Parameters
+    ----------
+    X, y : ndarray, (k, 784) and (k,), the validation digits shown (k <= 6)
+    n_layers : int, weight layers of the network (2 for one hidden layer)
+    fig : matplotlib Figure, optional; default a new Figure (no pyplot) ``width`` pixels wide
+    width, dpi : int
+    """
+
+    def __init__(self, X: np.ndarray, y: np.ndarray, *, n_layers: int = 2, fig=None,
+                 width: int = 760, dpi: int = 80):
+        if fig is None:
+            inches = width / dpi
+            fig = Figure(figsize=(inches, inches * INSIDE_SIZE[1] / INSIDE_SIZE[0]), dpi=dpi)
+            FigureCanvasAgg(fig)
+        self.fig, self.X, self.y, self.n_layers = fig, np.asarray(X), np.asarray(y), n_layers
+        k = len(self.y)
+        outer = fig.add_gridspec(2, 2, height_ratios=[3.2, 1.3], width_ratios=[1.05, 1],
+                                 left=0.06, right=0.97, top=0.9, bottom=0.07, hspace=0.22,
+                                 wspace=0.12)
+        grid = outer[0, 0].subgridspec(4, 5, width_ratios=[1, 1, 1, 1, 0.12], wspace=0.08,
+                                       hspace=0.08)
+        self._weights, self._unit_labels = [], []
+        for i in range(INSIDE_UNITS):
+            ax = fig.add_subplot(grid[i // 4, i % 4])
+            ax.set_xticks([])
+            ax.set_yticks([])
+            self._unit_labels.append(ax.text(0.03, 0.97, str(i), transform=ax.transAxes,
+                                             fontsize=6, va="top", color="0.3"))
+            self._weights.append(ax.imshow(np.zeros((28, 28)), cmap="RdBu_r", vmin=-1,
+                                           vmax=1))
+        self._cbar_ax = fig.add_subplot(grid[:, 4])
+        self._cbar = fig.colorbar(self._weights[0], cax=self._cbar_ax, extend="both")
+        self._cbar_ax.tick_params(labelsize=7)
+        fig.text(0.27, 0.935, "weights w1 of hidden units 0-15 (28x28 each)", ha="center",
+                 fontsize=9)
+        digits = outer[0, 1].subgridspec(k, 2, width_ratios=[1, 3.2], wspace=0.05,
+                                         hspace=0.35)
+        self._bars, self._labels = [], []
+        for i in range(k):
+            ax_img = fig.add_subplot(digits[i, 0])
+            ax_img.imshow(self.X[i].reshape(28, 28), cmap="gray_r", vmin=0, vmax=1)
+            ax_img.set_xticks([])
+            ax_img.set_yticks([])
+            ax_bar = fig.add_subplot(digits[i, 1])
+            self._bars.append(ax_bar.bar(np.arange(10), np.zeros(10), color=OUTPUT_COLOR))
+            ax_bar.set(ylim=(0, 1.05), xlim=(-0.6, 9.6), yticks=[0, 1])
+            ax_bar.set_xticks(range(10), labels=[str(d) for d in range(10)] if i == k - 1
+                              else [])
+            ax_bar.tick_params(labelsize=6, length=2, pad=1)
+            self._labels.append(ax_bar.text(1.0, 1.03, "", transform=ax_bar.transAxes,
+                                            ha="right", va="bottom", fontsize=7))
+        fig.text(0.76, 0.935, f"{k} validation digits: the 10 outputs", ha="center",
+                 fontsize=9)
+        self.ax_grad = fig.add_subplot(outer[1, 0])
+        self.ax_sat = fig.add_subplot(outer[1, 1])
+        self._grad_lines, self._sat_lines = [], []
+        for layer in range(1, n_layers + 1):
+            name = "output" if layer == n_layers else f"hidden {layer}" if n_layers > 2 \
+                else "hidden"
+            color = LAYER_COLORS[(layer - 1) % len(LAYER_COLORS)]
+            (line,) = self.ax_grad.plot([], [], color=color, label=f"w{layer}")
+            self._grad_lines.append(line)
+            (line,) = self.ax_sat.plot([], [], color=color, label=name)
+            self._sat_lines.append(line)
+        self.ax_grad.set_yscale("log")
+        self.ax_grad.set_title("gradient size: mean |dL/dw|, last minibatch", fontsize=8)
+        self.ax_sat.set_title("saturated activations: σ' < 0.01 (%)", fontsize=8)
+        self.ax_sat.set_ylim(0, 101)
+        for ax in (self.ax_grad, self.ax_sat):
+            ax.tick_params(labelsize=7)
+            ax.set_xlabel("epoch", fontsize=7, labelpad=1)
+            ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+            ax.grid(alpha=0.3)
+        self.ax_grad.legend(fontsize=6, loc="lower left", ncols=n_layers)
+        self.ax_sat.legend(fontsize=6, loc="lower right", ncols=n_layers)
+        self._title = fig.suptitle("", fontsize=10, y=0.99)
+        self._changing = [*self._weights, *(b for bars in self._bars for b in bars),
+                          *self._labels, *self._grad_lines, *self._sat_lines, self._title]
+        for artist in self._changing:
+            artist.set_animated(True)
+        self._frames = [spine for image in self._weights for spine in image.axes.spines.values()]
+        self._frames += self._unit_labels  # the unit numbers too, over the images
+        self._backgrounds: dict[tuple, Any] = {}  # by limits: one per colour scale and x axis
+        self.full_draws = self.blits = 0
+
+    def _set_limits(self, limits: tuple) -> None:
+        limit, xlim, ylim = limits
+        self._cbar.mappable.set_clim(-limit, limit)
+        self.ax_grad.set(xlim=xlim, ylim=ylim)
+        self.ax_sat.set_xlim(*xlim)
+
+    def update(self, params: Mapping[str, np.ndarray], history: Mapping[str, Sequence[float]],
+               n_epochs: int | None = None, limit: float = 1.0, title: str = "") -> tuple:
+        """Set every changing artist; returns the axes' limits (for :meth:`png`)."""
+        W1 = np.asarray(params["W1"])
+        for i, image in enumerate(self._weights):
+            image.set_data(W1[:, i].reshape(28, 28) if i < W1.shape[1]
+                           else np.full((28, 28), np.nan))
+            image.set_clim(-limit, limit)
+        a = self.X.astype(W1.dtype)
+        for layer in range(1, self.n_layers + 1):
+            a = 1 / (1 + np.exp(-np.clip(a @ params[f"W{layer}"] + params[f"b{layer}"],
+                                         -500, 500)))
+        for bars, label, out, truth in zip(self._bars, self._labels, a, self.y, strict=True):
+            predicted = int(np.argmax(out))
+            for digit, (bar, value) in enumerate(zip(bars, out, strict=True)):
+                bar.set_height(value)
+                bar.set_color(PREDICTED_COLOR if digit == predicted else OUTPUT_COLOR)
+            right = predicted == truth
+            label.set_text(f"said {predicted}, true {truth}")
+            label.set_color("tab:green" if right else "tab:red")
+        n = max(n_epochs or 0, len(history.get("grad_W1", [])), 1)
+        grads = []
+        for layer, (g_line, s_line) in enumerate(zip(self._grad_lines, self._sat_lines,
+                                                     strict=True), start=1):
+            g = np.asarray(history.get(f"grad_W{layer}", []), dtype=float)
+            s = np.asarray(history.get(f"saturated_{layer}", []), dtype=float)
+            g_line.set_data(np.arange(1, len(g) + 1), g)
+            s_line.set_data(np.arange(1, len(s) + 1), 100 * s)
+            grads += list(g)
+        self._title.set_text(title)
+        return (limit, (0.5, n + 0.5), _decades(grads, GRAD_RANGE))
+
+    def png(self, params, history, n_epochs=None, limit: float = 1.0, title: str = "") -> bytes:
+        """:meth:`update`, then the picture as PNG bytes (a full draw only when limits change)."""
+        limits = self.update(params, history, n_epochs, limit, title)
+        canvas = self.fig.canvas
+        self._set_limits(limits)
+        if limits not in self._backgrounds:
+            canvas.draw()
+            self._backgrounds[limits] = canvas.copy_from_bbox(self.fig.bbox)
+            self.full_draws += 1
+        else:
+            canvas.restore_region(self._backgrounds[limits])
+            self.blits += 1
+        for artist in self._changing + self._frames:  # the frames back over the images
+            (artist.axes or self.fig).draw_artist(artist)  # the title belongs to the figure
+        rgb = np.asarray(canvas.buffer_rgba())[..., :3]
+        buf = io.BytesIO()
+        Image.fromarray(rgb).save(buf, format="png", compress_level=1)
+        return buf.getvalue()
+
+
+def inside_figure(params: Mapping[str, np.ndarray], history: Mapping[str, Sequence[float]],
+                  X: np.ndarray, y: np.ndarray, *, n_epochs: int | None = None,
+                  limit: float | None = None, title: str = ""):
+    """The inside view once: weights of hidden units 0-15, outputs for ``X``, and the
+    per-epoch gradient sizes and saturation from ``history`` (``train(..., inside=True)``).
+
+    Parameters
+    ----------
+    params : dict, the network (one or more hidden layers; W1 is drawn)
+    history : dict from ``backprop.train(..., inside=True)``
+    X, y : ndarray, (k, 784) and (k,), a few validation digits (k <= 6)
+    n_epochs : int, optional, the x axis' extent; limit : float, the colour scale (default
+        from the weights); title : str
+
+    Returns
+    -------
+    fig, view : the figure and the :class:`InsideView` drawn on it
+    """
+    fig = plt.figure(figsize=INSIDE_SIZE)
+    n_layers = sum(1 for key in params if key.startswith("W"))
+    view = InsideView(X, y, n_layers=n_layers, fig=fig)
+    for artist in view._changing:
+        artist.set_animated(False)
+    if limit is None:
+        limit = weight_limit(float(np.percentile(np.abs(params["W1"]), 99)) / 2.5)
+    limits = view.update(params, history, n_epochs, limit, title)
+    view._set_limits(limits)
+    return fig, view

@@ -94,8 +94,12 @@ def evaluate(params: Params, X: np.ndarray, Y: np.ndarray, y: np.ndarray, loss: 
 
 
 def _epoch(params: Params, Xs: np.ndarray, Ys: np.ndarray, lr: float, batch_size: int,
-           loss: str, workspaces: dict[int, dict]) -> None:
-    """One pass of SGD over the (already shuffled) rows ``Xs``, updating ``params`` in place."""
+           loss: str, workspaces: dict[int, dict]) -> dict:
+    """One pass of SGD over the (already shuffled) rows ``Xs``, updating ``params`` in place.
+
+    Returns the workspace of the last minibatch (its activations and its gradients times lr).
+    """
+    ws = None
     for start in range(0, Xs.shape[0], batch_size):
         Xb, Yb = Xs[start:start + batch_size], Ys[start:start + batch_size]
         ws = workspaces[Xb.shape[0]]
@@ -103,12 +107,27 @@ def _epoch(params: Params, Xs: np.ndarray, Ys: np.ndarray, lr: float, batch_size
         grads = _backward(params, cache, Yb, loss, ws, scale=lr)  # already times lr
         for key, g in grads.items():
             params[key] -= g
+    return ws
+
+
+SATURATED = 0.01  # a sigmoid unit counts as saturated where sigma' = u (1 - u) is below this
+
+
+def _inside(ws: dict, lr: float) -> dict[str, float]:
+    """Gradient sizes and saturation of the last minibatch of an epoch (``train(inside=True)``)."""
+    stats = {}
+    for layer, lay in enumerate(ws["layers"], start=1):
+        u = lay["u_act"]
+        stats[f"saturated_{layer}"] = float(np.count_nonzero(u * (1 - u) < SATURATED)) / u.size
+        # the workspace holds lr * dL/dW
+        stats[f"grad_W{layer}"] = float(np.abs(ws["grads"][f"W{layer}"]).mean()) / lr
+    return stats
 
 
 def train(params: Params, train: Any, val: Any = None, *, lr: float, n_epochs: int,
           batch_size: int = 10, loss: str = "mse", rng: np.random.Generator,
-          callback: Callable[[int, dict], Any] | None = None,
-          progress: bool = True) -> tuple[Params, dict[str, list[float]]]:
+          callback: Callable[..., Any] | None = None,
+          progress: bool = True, inside: bool = False) -> tuple[Params, dict[str, list[float]]]:
     """Train with minibatch SGD, reshuffling the training set every epoch.
 
     Each step runs :func:`backprop.forward` and :func:`backprop.backward` on one
@@ -125,8 +144,16 @@ def train(params: Params, train: Any, val: Any = None, *, lr: float, n_epochs: i
     rng : numpy.random.Generator, the only randomness (the shuffles)
     callback : callable(epoch, history), optional
         Called after every epoch (``epoch`` counts from 1); returning ``False`` stops.
+        With ``inside=True`` it is called as ``callback(epoch, history, params)``, with a
+        copy of the weights after that epoch.
     progress : bool
         Show a tqdm progress bar.
+    inside : bool
+        Also record, per epoch, what happens inside (notebook 02, "Inside the network"):
+        ``history["grad_W1"]``, ``["grad_W2"]``, ... the mean ``|dL/dW|`` of the epoch's last
+        minibatch, and ``history["saturated_1"]``, ... the share of that minibatch's
+        activations of layer 1, ... (the last is the output) whose ``sigma'`` is below 0.01.
+        Off by default: then nothing of this is computed.
 
     Returns
     -------
@@ -153,6 +180,9 @@ def train(params: Params, train: Any, val: Any = None, *, lr: float, n_epochs: i
     if val is not None:
         evals.append(("val", *_check_split(params, val, "val", dtype)))
     history: dict[str, list[float]] = {k: [] for k in HISTORY_KEYS}
+    if inside:
+        history |= {f"{kind}{layer}": [] for layer in range(1, n_layers(params) + 1)
+                    for kind in ("grad_W", "saturated_")}
     Xs, Ys = np.empty_like(X), np.empty_like(Y)
     sizes = {min(batch_size, X.shape[0]), X.shape[0] % batch_size} - {0}
     workspaces = {n: _workspace(params, n) for n in sizes}
@@ -167,12 +197,13 @@ def train(params: Params, train: Any, val: Any = None, *, lr: float, n_epochs: i
             np.take(X, perm, axis=0, out=Xs, mode="clip")  # "clip": no hidden temporary copy
             np.take(Y, perm, axis=0, out=Ys, mode="clip")
             with np.errstate(over="ignore", invalid="ignore"):  # divergence is checked later
-                _epoch(params, Xs, Ys, lr, batch_size, loss, workspaces)
+                ws = _epoch(params, Xs, Ys, lr, batch_size, loss, workspaces)
+                stats = _inside(ws, lr) if inside else None
             snapshot = {k: v.copy() for k, v in params.items()}
             future = pool.submit(_evaluate_splits, snapshot, evals, loss, {})
             if pending is not None and not _record(*pending, history, bar, callback, lr, loss):
                 return pending[1], history
-            pending = (epoch, snapshot, future)
+            pending = (epoch, snapshot, future, stats)
         if pending is not None:
             _record(*pending, history, bar, callback, lr, loss)
             params = pending[1]
@@ -188,10 +219,12 @@ def _evaluate_splits(params: Params, evals: list, loss: str, scratch: dict) -> d
     return results
 
 
-def _record(epoch: int, params: Params, future, history: dict, bar, callback, lr: float,
-            loss: str) -> bool:
+def _record(epoch: int, params: Params, future, stats: dict | None, history: dict, bar,
+            callback, lr: float, loss: str) -> bool:
     """Add one epoch's evaluation to ``history``; False when the callback asks to stop."""
     for key, value in future.result().items():
+        history[key].append(value)
+    for key, value in (stats or {}).items():
         history[key].append(value)
     if not (math.isfinite(history["train_loss"][-1])
             and all(np.isfinite(v).all() for v in params.values())):
@@ -200,5 +233,10 @@ def _record(epoch: int, params: Params, future, history: dict, bar, callback, lr
             f"{history['train_loss'][-1]} with lr={lr!r}; try a smaller learning rate",
             epoch, history)
     bar.update(1)
-    bar.set_postfix({k: f"{v[-1]:.3f}" for k, v in history.items() if v}, refresh=False)
-    return callback is None or callback(epoch, history) is not False
+    bar.set_postfix({k: f"{history[k][-1]:.3f}" for k in HISTORY_KEYS if history[k]},
+                    refresh=False)
+    if callback is None:
+        return True
+    if stats is not None:  # train(inside=True): the weights of that epoch too
+        return callback(epoch, history, params) is not False
+    return callback(epoch, history) is not False

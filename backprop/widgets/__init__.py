@@ -3,13 +3,27 @@
 One module per widget: :mod:`._playground` (:class:`Playground`, made by :func:`playground`)
 trains the network in a background thread while students move sliders; :mod:`._sweep_explorer`
 (:class:`SweepExplorer`, made by :func:`sweep_explorer`) flips through a precomputed grid of
-runs. They draw with matplotlib in the kernel and send PNGs to ``ipywidgets.Image`` widgets,
-so they need no front-end extension and nothing from a CDN: they work wherever ipywidgets do
-(JupyterLab, Voila, VS Code, Colab).
+runs; :mod:`._step_through` (:class:`StepThrough`, made by :func:`step_through`) walks
+notebook 01's 2-2-1 hand example through backprop with Back and Next; :mod:`._draw_digit`
+(:class:`DrawDigit`, made by :func:`draw_digit`) reads a digit drawn on a canvas and teaches
+it with one backprop step; :mod:`._presets` (:class:`PresetNote`) gives the teacher locked
+or hidden controls and settings in the Voila app's address.
+
+They draw with matplotlib in the kernel and send PNGs to ``ipywidgets.Image`` widgets, so they
+need no front-end extension and nothing from a CDN: they work wherever ipywidgets do
+(JupyterLab, Voila, VS Code, Colab). The one exception is the drawing canvas
+(:mod:`._canvas`), an ``anywidget`` whose ES module ships in this package: JupyterLab and
+Voila load anywidget's front end from the installed package, but VS Code's Jupyter extension
+fetches the front end of any widget library other than ipywidgets from a CDN, so in VS Code
+the canvas needs the internet (offline it shows an error instead of the canvas).
 """
 
 from ._common import LOSSES
+from ._draw_digit import DrawDigit, draw_digit
 from ._playground import Playground, playground
+from ._presets import PresetNote
+from ._step_through import StepThrough, step_through
 from ._sweep_explorer import SweepExplorer, sweep_explorer
 
-__all__ = ["LOSSES", "Playground", "SweepExplorer", "playground", "sweep_explorer"]
+__all__ = ["LOSSES", "DrawDigit", "Playground", "PresetNote", "StepThrough", "SweepExplorer",
+           "draw_digit", "playground", "step_through", "sweep_explorer"]

@@ -21,6 +21,8 @@ from ..nn import init_params
 from ..plots import LiveCurves
 from ..training import train
 from ._common import LOSSES, PANEL_CLASS, _describe, _plots, _row, _style
+from ._inside import InsidePanel
+from ._presets import hide_controls, link_html, lock_controls
 
 MAX_EARLIER = 6  # earlier runs kept as faded curves
 MIN_FRAME_SECONDS = 0.1  # at most ~10 pictures a second: the eye needs no more
@@ -43,24 +45,34 @@ class Playground(W.VBox):
     data : result of :func:`backprop.load_mnist`, default ``load_mnist(n_test=0)``
     lr, hidden, n_epochs, batch_size, loss, seed : the initial settings
     autostart : bool, start a run as soon as the panel is built
+    lock : list of control names (keys of ``controls``), shown but fixed
+    hide : list of control names, left out
+    init : {"normal_scaled", "normal"}, the weights' initialisation (``controls["init"]``)
 
     Attributes
     ----------
     controls : dict of the setting widgets, by name (``lr``, ``hidden``, ``n_epochs``, ...)
     buttons : dict of the Train, Stop and Clear buttons
     status : ipywidgets.HTML, the status line
+    locked, hidden : lists of the locked and hidden control names
+    offer_link : bool, the status line offers the link of the settings after a run (set in
+        the Voila app, by :class:`backprop.widgets.PresetNote`)
     images : dict of two ipywidgets.Image, ``loss`` and ``accuracy``: the learning curves
         as two PNGs, in ``plots``, a row that wraps (side by side on a wide panel, stacked
         on a phone); ``image`` is the loss picture
     curves : backprop.plots.LiveCurves, the figure behind ``images``
+    inside : InsidePanel, the second view (weights, outputs, gradients, saturation) and
+        its switch ``inside.view``
     runs : list of dicts, every run started, newest last, with ``config``, ``outcome`` in
         {"running", "finished", "stopped", "superseded", "error"}, ``history``, ``error``,
+        ``params`` (the trained network, once the run has ended),
         ``started`` (time.perf_counter()) and ``frames`` (times the picture was sent)
     """
 
     def __init__(self, data: Any = None, *, lr: float = 0.5, hidden: int = 110,
                  n_epochs: int = 20, batch_size: int = 10, loss: str = "cross_entropy",
-                 seed: int = 0, autostart: bool = False):
+                 seed: int = 0, autostart: bool = False, lock: Any = (), hide: Any = (),
+                 init: str = "normal_scaled"):
         self.data = load_mnist(n_test=0) if data is None else data
         style = {"description_width": "initial"}
         self.controls = {
@@ -88,6 +100,8 @@ class Playground(W.VBox):
         self.images = {name: W.Image(value=png, format="png") for name, png in
                        zip(("loss", "accuracy"), self.curves.pngs(None, [], n_epochs),
                            strict=True)}
+        self.inside = InsidePanel(self, init)
+        self.controls["init"] = self.inside.init
         self.runs: list[dict] = []
         self._lock = threading.Lock()  # guards ``runs`` and which run owns the display
         self._draw_lock = threading.Lock()  # one picture at a time from the one figure
@@ -102,9 +116,15 @@ class Playground(W.VBox):
         # The style sheet last, hidden: children[2] stays the buttons' row.
         super().__init__([_row([c["lr"], c["hidden"]]),
                           _row([c["n_epochs"], c["batch_size"], c["loss"], c["seed"]]),
-                          _row(list(self.buttons.values())), self.status, self.plots,
-                          _style()], layout=W.Layout(max_width="100%"))
+                          _row(list(self.buttons.values())),
+                          _row([self.inside.view, c["init"]]), self.status, self.plots,
+                          self.inside.image, _style()], layout=W.Layout(max_width="100%"))
         self.add_class("bp-playground").add_class(PANEL_CLASS)
+        self.locked: list[str] = []
+        self.hidden: list[str] = []
+        self.offer_link = False
+        lock_controls(self, lock)
+        hide_controls(self, hide)
         if autostart:
             self.start()
 
@@ -124,7 +144,8 @@ class Playground(W.VBox):
     def start(self, *_: Any) -> None:
         """Start a run with the current settings, superseding a run still going."""
         run = {"config": self.config(), "outcome": "running", "history": None, "error": None,
-               "cancel": threading.Event(), "started": time.perf_counter(), "frames": []}
+               "cancel": threading.Event(), "started": time.perf_counter(), "frames": [],
+               "inside": self.inside.on}
         with self._lock:
             previous = self.runs[-1] if self.runs else None
             if previous is not None and previous["outcome"] == "running":
@@ -167,23 +188,30 @@ class Playground(W.VBox):
         return done[-MAX_EARLIER:]
 
     def _show(self, run: dict, text: str, history: dict | None = None,
-              error: bool = False) -> None:
+              error: bool = False, link: bool = False) -> None:
         """Status line (and, given ``history``, the picture) if ``run`` still owns the panel."""
         with self._lock:
             if self.runs and self.runs[-1] is not run:
                 return  # a newer run owns the display
             earlier = self._earlier()
-        pngs = None
+        pngs = None  # the two curve pictures, or the inside picture alone
+        inside = run["inside"] and self.inside.on
         if history is not None:
             with self._draw_lock:
-                pngs = self.curves.pngs(history, earlier, run["config"]["n_epochs"])
+                pngs = (self.inside.png(run, history),) if inside else \
+                    self.curves.pngs(history, earlier, run["config"]["n_epochs"])
         with self._lock:
             if self.runs and self.runs[-1] is not run:
                 return
             color = "#b00020" if error else "inherit"
             self.status.value = f'<span style="color:{color}">{html.escape(text)}</span>'
+            if link and self.offer_link:
+                self.status.value += f" · {link_html(self)}"
             if pngs is not None:
-                self._put_pictures(pngs)
+                if inside:
+                    self.inside.image.value = pngs[0]
+                else:
+                    self._put_pictures(pngs)
                 run["frames"].append(time.perf_counter())
 
     def _busy_note(self, run: dict) -> None:
@@ -205,9 +233,11 @@ class Playground(W.VBox):
         busy.start()
         drawn = {"at": 0.0, "cost": 0.0, "epochs": 0}
 
-        def callback(epoch: int, history: dict) -> bool:
+        def callback(epoch: int, history: dict, params: dict | None = None) -> bool:
             if run["cancel"].is_set():
                 return False
+            if params is not None:  # train(inside=True): that epoch's weights
+                run["epoch_params"] = params
             run["history"] = history
             now = time.perf_counter()
             # Draw the first epoch at once, then as often as drawing stays cheap.
@@ -223,17 +253,18 @@ class Playground(W.VBox):
 
         try:
             rng = np.random.default_rng(cfg["seed"])
-            params = init_params([784, cfg["hidden"], 10], rng)
-            _, history = train(params, self.data.train, self.data.val, lr=cfg["lr"],
-                               n_epochs=cfg["n_epochs"], batch_size=cfg["batch_size"],
-                               loss=cfg["loss"], rng=rng, callback=callback, progress=False)
+            params = init_params([784, cfg["hidden"], 10], rng, init=cfg["init"])
+            trained, history = train(params, self.data.train, self.data.val, lr=cfg["lr"],
+                                     n_epochs=cfg["n_epochs"], batch_size=cfg["batch_size"],
+                                     loss=cfg["loss"], rng=rng, callback=callback,
+                                     progress=False, inside=run["inside"])
         except Exception as exc:  # shown in the panel rather than lost in a thread
             run.update(outcome="error", error=exc)
             self._show(run, f"error: {type(exc).__name__}: {exc}", error=True)
             return
         finally:
             busy.cancel()
-        run["history"] = history
+        run.update(history=history, params=trained)  # the network, for other widgets to use
         seconds = time.perf_counter() - run["started"]
         with self._lock:
             if run["outcome"] == "running":
@@ -244,12 +275,13 @@ class Playground(W.VBox):
                         f"{len(history['train_acc'])} epochs, training "
                         f"{100 * history['train_acc'][-1]:.1f} %, validation "
                         f"{100 * history['val_acc'][-1]:.1f} % ({seconds:.1f} s)",
-                   history if len(history["train_acc"]) > drawn["epochs"] else None)
+                   history if len(history["train_acc"]) > drawn["epochs"] else None, link=True)
 
 
 def playground(data: Any = None, *, lr: float = 0.5, hidden: int = 110, n_epochs: int = 20,
                batch_size: int = 10, loss: str = "cross_entropy", seed: int = 0,
-               autostart: bool = False) -> Playground:
+               autostart: bool = False, lock: Any = (), hide: Any = (),
+               init: str = "normal_scaled") -> Playground:
     """A :class:`Playground`: trains the network live while you move its sliders.
 
     Parameters
@@ -257,6 +289,10 @@ def playground(data: Any = None, *, lr: float = 0.5, hidden: int = 110, n_epochs
     data : result of :func:`backprop.load_mnist`, default ``load_mnist(n_test=0)``
     lr, hidden, n_epochs, batch_size, loss, seed : the initial settings
     autostart : bool, start a run as soon as the panel is built
+    lock : list of control names (``"lr"``, ``"hidden"``, ``"n_epochs"``, ``"batch_size"``,
+        ``"loss"``, ``"seed"``): shown, but fixed at their initial settings
+    hide : list of control names: left out of the panel (their initial settings apply)
+    init : {"normal_scaled", "normal"}, the initialisation, N(0, 1/n_in) or N(0, 1)
 
     Returns
     -------
@@ -265,4 +301,5 @@ def playground(data: Any = None, *, lr: float = 0.5, hidden: int = 110, n_epochs
         ``panel.wait()`` blocks until the newest run has ended (for scripts and tests).
     """
     return Playground(data, lr=lr, hidden=hidden, n_epochs=n_epochs, batch_size=batch_size,
-                      loss=loss, seed=seed, autostart=autostart)
+                      loss=loss, seed=seed, autostart=autostart, lock=lock, hide=hide,
+                      init=init)

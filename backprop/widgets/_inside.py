@@ -1,0 +1,105 @@
+"""The playground's second view: inside the network, redrawn as it trains (notebook 02)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import ipywidgets as W
+import numpy as np
+
+from ..plots import InsideView, weight_limit
+
+VIEWS = ("learning curves", "inside the network")
+INITS = [("N(0, 1/n_in)", "normal_scaled"), ("N(0, 1): saturates", "normal")]
+N_DIGITS = 5  # validation digits whose outputs are shown
+
+
+class InsidePanel:
+    """The inside view of a :class:`~backprop.widgets.Playground`, and its two controls.
+
+    ``view`` switches the panel's picture between the learning curves and the inside view
+    (:class:`backprop.plots.InsideView`: the weights of 16 hidden units, the outputs for 5
+    fixed validation digits, and per epoch each layer's gradient size and share of
+    saturated activations). ``init`` is the initialisation of the weights, a training
+    setting like the others (the playground registers it as ``controls["init"]``): with
+    N(0, 1) most hidden units start saturated.
+
+    A run records the inside figures only when the inside view is on as it starts
+    (``train(inside=True)``); switching the view on after a run without them starts the
+    same run again, as any control does.
+
+    Attributes
+    ----------
+    view : ipywidgets.ToggleButtons; init : ipywidgets.Dropdown
+    image : ipywidgets.Image, the inside picture
+    figure : backprop.plots.InsideView, built when the view is first shown
+    """
+
+    def __init__(self, panel: Any, init: str = "normal_scaled"):
+        self.panel = panel
+        self.view = W.ToggleButtons(options=VIEWS, value=VIEWS[0],
+                                    tooltips=["loss and accuracy per epoch",
+                                              "weights, outputs, gradients, saturation"])
+        self.view.add_class("bp-view-switch")
+        self.init = W.Dropdown(options=INITS, value=init, description="initialisation",
+                               style={"description_width": "initial"},
+                               layout=W.Layout(width="260px"))
+        self.image = W.Image(format="png").add_class("bp-inside-plot")
+        self.image.layout.display = "none"
+        val = panel.data.val
+        self.X, self.y = val.X[:N_DIGITS], val.y[:N_DIGITS]
+        self.figure: InsideView | None = None
+        self.view.observe(self._switch, names="value")
+
+    @property
+    def on(self) -> bool:
+        """Whether the inside view is shown."""
+        return self.view.value == VIEWS[1]
+
+    def limit(self, config: dict) -> float:
+        """The colour scale of the weights for a run's initialisation (fixed for the run)."""
+        n_in = 784
+        return weight_limit(1.0 if config.get("init") == "normal" else n_in ** -0.5)
+
+    def png(self, run: dict, history: dict) -> bytes:
+        """The inside picture of ``run`` after the epochs in ``history`` (its newest params)."""
+        if self.figure is None:
+            self.figure = InsideView(self.X, self.y)
+        cfg = run["config"]
+        params = run.get("epoch_params") or run.get("params")
+        epochs = len(history.get("train_loss", []))
+        init = dict((v, k) for k, v in INITS)[cfg.get("init", "normal_scaled")]
+        title = f"epoch {epochs} of {cfg['n_epochs']} · initialisation {init}"
+        return self.figure.png(params, history, cfg["n_epochs"], self.limit(cfg), title)
+
+    def prepare(self) -> None:
+        """Draw the inside figure's backgrounds now (one per initialisation's colour scale),
+        so that a run's first picture is quick."""
+        if self.figure is None:
+            self.figure = InsideView(self.X, self.y)
+        rng = np.random.default_rng(0)
+        from ..nn import init_params
+
+        cfg = self.panel.config()
+        title = "the inside view: press Train or move a slider"
+        for _, init in sorted(INITS, key=lambda item: item[1] == cfg["init"]):  # current last
+            params = init_params([784, cfg["hidden"], 10], rng, init=init)
+            self.image.value = self.figure.png(params, {}, cfg["n_epochs"],
+                                               self.limit({"init": init}), title)
+
+    def _switch(self, _: Any = None) -> None:
+        panel = self.panel
+        panel.plots.layout.display = "none" if self.on else None
+        self.image.layout.display = None if self.on else "none"
+        newest = panel.runs[-1] if panel.runs else None
+        if not self.on:
+            if newest is not None and newest.get("history"):
+                panel.clear()  # redraws the curves of the newest run
+            return
+        with panel._draw_lock:
+            self.prepare()
+        if newest is not None and newest.get("inside") and newest.get("history"):
+            with panel._draw_lock:
+                self.image.value = self.png(newest, newest["history"])
+        elif newest is not None:
+            panel.start()  # the newest run did not record the inside: run it again

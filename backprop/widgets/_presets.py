@@ -1,0 +1,207 @@
+"""Presets for the teacher: fixed or hidden playground controls, and settings in the app's URL.
+
+``playground(lock=[...], hide=[...])`` shows the locked controls but fixes them, and leaves
+out the hidden ones. The Voila app reads the same settings from the page's address, e.g.
+``http://host:8866/?lr=0.01&hidden=30&hide=loss,batch_size``; a value that is not valid is
+ignored, with a note on the page saying so. After a run, the status line offers the link of
+the current settings, so a teacher can prepare links for a lecture.
+
+URL names: ``lr``, ``hidden``, ``epochs``, ``batch_size``, ``loss`` (``cross_entropy`` or
+``mse``), ``seed``, ``init`` (``normal_scaled`` or ``normal``), and ``lock`` / ``hide``
+(comma-separated lists of those names).
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import os
+import urllib.parse
+from collections.abc import Iterable
+from typing import Any
+
+import ipywidgets as W
+
+# URL name -> the playground's control name
+URL_NAMES = {"lr": "lr", "hidden": "hidden", "epochs": "n_epochs", "batch_size": "batch_size",
+             "loss": "loss", "seed": "seed", "init": "init"}
+CONTROL_URL_NAMES = {control: url for url, control in URL_NAMES.items()}
+LOSS_ALIASES = {"cross_entropy": "cross_entropy", "cross-entropy": "cross_entropy",
+                "ce": "cross_entropy", "mse": "mse", "quadratic": "mse"}
+
+
+def _control_names(panel: Any, names: Iterable[str], what: str) -> list[str]:
+    if isinstance(names, str):
+        raise TypeError(f"{what} must be a list of control names, e.g. [\"lr\"], got {names!r}")
+    names = list(names)
+    unknown = [n for n in names if n not in panel.controls]
+    if unknown:
+        raise ValueError(f"{what}: unknown control(s) {unknown}; the controls are "
+                         f"{sorted(panel.controls)}")
+    return names
+
+
+def lock_controls(panel: Any, names: Iterable[str]) -> None:
+    """Show the controls ``names`` but fix them (disabled); ValueError for unknown names."""
+    for name in _control_names(panel, names, "lock"):
+        panel.controls[name].disabled = True
+    panel.locked = sorted(set(getattr(panel, "locked", [])) | set(names))
+
+
+def hide_controls(panel: Any, names: Iterable[str]) -> None:
+    """Leave the controls ``names`` out of the panel; ValueError for unknown names."""
+    for name in _control_names(panel, names, "hide"):
+        panel.controls[name].layout.display = "none"
+    panel.hidden = sorted(set(getattr(panel, "hidden", [])) | set(names))
+
+
+def _parse_value(widget: W.Widget, name: str, text: str) -> tuple[Any, str | None]:
+    """``(value, None)`` if ``text`` is a valid value for ``widget``, else ``(None, why)``."""
+    if isinstance(widget, W.Dropdown):
+        options = [value for _, value in widget.options] if isinstance(
+            widget.options[0], tuple) else list(widget.options)
+        if name == "loss":
+            value = LOSS_ALIASES.get(text.strip().lower())
+            return (value, None) if value in options else (
+                None, f"not one of {', '.join(options)}")
+        try:
+            value = type(options[0])(text)
+        except ValueError:
+            return None, f"not one of {', '.join(map(str, options))}"
+        return (value, None) if value in options else (
+            None, f"not one of {', '.join(map(str, options))}")
+    integer = isinstance(widget, W.IntSlider | W.BoundedIntText)
+    try:
+        value = int(text) if integer else float(text)
+    except ValueError:
+        return None, "not a whole number" if integer else "not a number"
+    if isinstance(widget, W.FloatLogSlider):
+        low, high = widget.base ** widget.min, widget.base ** widget.max
+    else:
+        low, high = widget.min, widget.max
+    if not (math.isfinite(value) and low <= value <= high):
+        return None, f"outside {low:g} to {high:g}"
+    return value, None
+
+
+def parse_query(panel: Any, query: str) -> tuple[dict, list[str], list[str], list[str]]:
+    """Read a URL query string against the panel's controls.
+
+    Returns
+    -------
+    settings : dict, control name -> valid value
+    lock, hide : lists of valid control names
+    notes : list of str, one per value ignored, saying why
+    """
+    settings: dict[str, Any] = {}
+    lists: dict[str, list[str]] = {"lock": [], "hide": []}
+    notes = []
+    for key, text in urllib.parse.parse_qsl(query or "", keep_blank_values=True):
+        if key == "token":
+            continue  # the server's, not ours
+        if key in lists:
+            for name in filter(None, (n.strip() for n in text.split(","))):
+                control = URL_NAMES.get(name)
+                if control is None:
+                    notes.append(f"{key}={name}: no control of that name (the names are "
+                                 f"{', '.join(URL_NAMES)})")
+                else:
+                    lists[key].append(control)
+            continue
+        control = URL_NAMES.get(key)
+        if control is None:
+            notes.append(f"{key}: not a setting (the settings are {', '.join(URL_NAMES)}, "
+                         f"lock and hide)")
+            continue
+        value, why = _parse_value(panel.controls[control], key, text)
+        if why is None:
+            settings[control] = value
+        else:
+            notes.append(f"{key}={text}: {why}")
+    return settings, lists["lock"], lists["hide"], notes
+
+
+def apply_settings(panel: Any, settings: dict) -> bool:
+    """Set several controls at once and start one run (not one per control).
+
+    Returns True if any value changed (and so a run was started).
+    """
+    changed = {k: v for k, v in settings.items() if panel.controls[k].value != v}
+    if not changed:
+        return False
+    for widget in panel.controls.values():
+        widget.unobserve(panel.start, names="value")
+    try:
+        for name, value in changed.items():
+            panel.controls[name].value = value
+    finally:
+        for widget in panel.controls.values():
+            widget.observe(panel.start, names="value")
+    panel.start()
+    return True
+
+
+def settings_query(panel: Any, token: str | None = None) -> str:
+    """The query string of the panel's current settings, locks and hidden controls."""
+    pairs = []
+    for control, widget in panel.controls.items():
+        value = widget.value
+        pairs.append((CONTROL_URL_NAMES[control], f"{value:.4g}" if isinstance(value, float)
+                      else str(value)))
+    for key in ("lock", "hide"):
+        names = getattr(panel, "locked" if key == "lock" else "hidden", [])
+        if names:
+            pairs.append((key, ",".join(CONTROL_URL_NAMES[n] for n in names)))
+    if token:
+        pairs.append(("token", token))
+    return urllib.parse.urlencode(pairs, safe=",")
+
+
+def link_html(panel: Any) -> str:
+    """An HTML link (relative to the page) to the panel's current settings."""
+    token = dict(urllib.parse.parse_qsl(os.environ.get("QUERY_STRING", ""))).get("token")
+    query = settings_query(panel, token)
+    return (f'<a class="bp-settings-link" href="?{html.escape(query)}" target="_blank" '
+            f'style="color:#1565c0;text-decoration:underline" '
+            f'title="open, or copy, the link of these settings">link to these settings</a>')
+
+
+class PresetNote(W.HTML):
+    """What the app shows about the settings in its address: nothing, or what was ignored.
+
+    In Voila, :meth:`apply_from_voila` waits for the page's address (with preheated kernels
+    the notebook runs before it is known) and applies its settings to a playground.
+    """
+
+    def __init__(self) -> None:
+        super().__init__("")
+        self.add_class("bp-preset-note")
+        self.layout.display = "none"
+        self.notes: list[str] = []
+
+    def apply(self, panel: Any, query: str) -> dict:
+        """Apply ``query`` to ``panel``; show what was ignored. Returns the settings applied."""
+        settings, lock, hide, notes = parse_query(panel, query)
+        apply_settings(panel, settings)
+        lock_controls(panel, lock)
+        hide_controls(panel, hide)
+        self.notes = notes
+        if notes:
+            items = "".join(f"<li>{html.escape(n)}</li>" for n in notes)
+            self.value = (f'<div style="color:#8a4b00">Ignored from the address (the other '
+                          f"settings apply):<ul style=\"margin:2px 0\">{items}</ul></div>")
+            self.layout.display = None
+        return settings
+
+    def apply_from_voila(self, panel: Any) -> dict | None:
+        """In Voila: wait for the page's query string, apply it, and offer settings links.
+
+        Outside Voila (JupyterLab, a script) it does nothing and returns None.
+        """
+        if not (os.environ.get("VOILA_KERNEL_ID") or os.environ.get("VOILA_PREHEAT")):
+            return None
+        from voila.utils import get_query_string  # Voila is there: we run inside it
+
+        query = get_query_string() or ""
+        panel.offer_link = True
+        return self.apply(panel, query)

@@ -1,0 +1,72 @@
+"""Step through backprop on notebook 01's 2-2-1 hand example, with Back and Next."""
+
+from __future__ import annotations
+
+import html
+import io
+from typing import Any
+
+import ipywidgets as W
+from matplotlib.figure import Figure
+
+from .. import plots
+from ..walkthrough import walkthrough
+
+
+class StepThrough(W.VBox):
+    """The 2-2-1 network as a graph; Next walks the forward pass, then the backward pass.
+
+    Each step highlights the node computed and the nodes it reads, writes the value (forward)
+    or the gradient (backward, in red) on it and shows the one formula used, with numbers.
+    The numbers are notebook 01's hand-worked table (see :mod:`backprop.walkthrough`).
+
+    Parameters
+    ----------
+    params, x, y : optional, as for :func:`backprop.walkthrough.walkthrough`
+
+    Attributes
+    ----------
+    steps : list of backprop.walkthrough.Step
+    index : int, the step shown
+    buttons : dict of the Start, Back and Next buttons
+    caption : ipywidgets.HTML, "step i of n: forward pass, u3" and the formula
+    image : ipywidgets.Image, the graph as a PNG
+    """
+
+    def __init__(self, params: dict | None = None, x: Any = None, y: Any = None):
+        self.steps = walkthrough(params, x, y)
+        self.index = 0
+        self.buttons = {name: W.Button(description=name, layout=W.Layout(width="90px"))
+                        for name in ("Start", "Back", "Next")}
+        self.buttons["Next"].button_style = "primary"
+        self.buttons["Start"].on_click(lambda _: self.show(0))
+        self.buttons["Back"].on_click(lambda _: self.show(self.index - 1))
+        self.buttons["Next"].on_click(lambda _: self.show(self.index + 1))
+        self.caption = W.HTML().add_class("bp-step-caption")
+        self.image = W.Image(format="png", layout=W.Layout(max_width="100%", height="auto"))
+        self.image.add_class("bp-step-plot")
+        super().__init__([W.HBox(list(self.buttons.values())), self.caption, self.image])
+        self.add_class("bp-step-through")
+        self.show(0)
+
+    def show(self, index: int) -> None:
+        """Show step ``index`` (clipped to the first and last step)."""
+        self.index = min(max(int(index), 0), len(self.steps) - 1)
+        step = self.steps[self.index]
+        fig = Figure(figsize=plots.STEP_SIZE, dpi=100, layout="constrained")
+        plots.backprop_step(self.steps, self.index, ax=fig.add_subplot())
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="png", dpi=100)  # no pyplot: nothing for the inline backend
+        phase = {"start": "start", "forward": "forward pass",
+                 "backward": "backward pass"}[step.phase]
+        what = "" if step.phase == "start" else f", {step.name}"
+        self.caption.value = (f"<b>step {self.index} of {len(self.steps) - 1}: {phase}{what}"
+                              f"</b> &nbsp; {html.escape(step.formula)}")
+        self.image.value = buffer.getvalue()
+        self.buttons["Back"].disabled = self.buttons["Start"].disabled = self.index == 0
+        self.buttons["Next"].disabled = self.index == len(self.steps) - 1
+
+
+def step_through(params: dict | None = None, x: Any = None, y: Any = None) -> StepThrough:
+    """A :class:`StepThrough` on notebook 01's hand example (or ``params, x, y``)."""
+    return StepThrough(params, x, y)
