@@ -16,6 +16,7 @@ from ..digits import ink_from_png, mnist_style
 from ..nn import backward, forward, init_params
 from ..plots import DigitReading, teach_step
 from ..training import train
+from ._common import PANEL_CLASS, _row, _style
 
 # The network trained at first use when none is given: the playground's default setting.
 DEFAULT_TRAINING = dict(hidden=110, lr=0.5, n_epochs=20, batch_size=10, loss="cross_entropy",
@@ -83,14 +84,14 @@ class DrawDigit(W.VBox):
         self.buttons["Clear"].on_click(self.clear)
         self.buttons["one step"].on_click(self.one_step)
         self.buttons["Reset"].on_click(self.reset)
-        left = W.VBox([self.canvas, self.buttons["Clear"]])
-        teach = W.HBox([self.label, self.lr, self.buttons["one step"], self.buttons["Reset"]],
-                       layout=W.Layout(flex_flow="row wrap"))
-        super().__init__([W.HBox([left, self.image], layout=W.Layout(flex_flow="row wrap")),
+        left = W.VBox([self.canvas, self.buttons["Clear"]],
+                      layout=W.Layout(max_width="100%")).add_class("bp-draw-left")
+        teach = _row([self.label, self.lr, self.buttons["one step"], self.buttons["Reset"]])
+        super().__init__([_row([left, self.image]),
                           self.status, W.HTML("<b>Teach it:</b> pick the right label, then "
                                               "press <i>one step</i>"), teach,
-                          self.teach_image])
-        self.add_class("bp-draw-digit")
+                          self.teach_image, _style()], layout=W.Layout(max_width="100%"))
+        self.add_class("bp-draw-digit").add_class(PANEL_CLASS)
         if self.params is not None:
             self.show()
         else:  # no network yet: an empty reading, and training waits for the first stroke

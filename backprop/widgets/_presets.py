@@ -22,6 +22,8 @@ from typing import Any
 
 import ipywidgets as W
 
+from ._common import PANEL_CLASS
+
 # URL name -> the playground's control name
 URL_NAMES = {"lr": "lr", "hidden": "hidden", "epochs": "n_epochs", "batch_size": "batch_size",
              "loss": "loss", "seed": "seed", "init": "init"}
@@ -175,7 +177,8 @@ class PresetNote(W.HTML):
 
     def __init__(self) -> None:
         super().__init__("")
-        self.add_class("bp-preset-note")
+        # (the stylesheet comes with the playground it reports on; an HTML has no children)
+        self.add_class("bp-preset-note").add_class(PANEL_CLASS)
         self.layout.display = "none"
         self.notes: list[str] = []
 

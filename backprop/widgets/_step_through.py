@@ -11,6 +11,7 @@ from matplotlib.figure import Figure
 
 from .. import plots
 from ..walkthrough import walkthrough
+from ._common import PANEL_CLASS, _row, _style
 
 
 class StepThrough(W.VBox):
@@ -45,8 +46,9 @@ class StepThrough(W.VBox):
         self.caption = W.HTML().add_class("bp-step-caption")
         self.image = W.Image(format="png", layout=W.Layout(max_width="100%", height="auto"))
         self.image.add_class("bp-step-plot")
-        super().__init__([W.HBox(list(self.buttons.values())), self.caption, self.image])
-        self.add_class("bp-step-through")
+        super().__init__([_row(list(self.buttons.values())), self.caption, self.image,
+                          _style()], layout=W.Layout(max_width="100%"))
+        self.add_class("bp-step-through").add_class(PANEL_CLASS)
         self.show(0)
 
     def show(self, index: int) -> None:

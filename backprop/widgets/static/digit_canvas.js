@@ -12,7 +12,9 @@ function render({ model, el }) {
   canvas.className = "bp-digit-canvas";
   canvas.setAttribute("aria-label", "drawing area: draw one digit");
   Object.assign(canvas.style, {
-    width: `${size}px`, height: `${size}px`, maxWidth: "100%", touchAction: "none",
+    // height "auto": where the panel is narrower than the canvas, it shrinks as a square
+    width: `${size}px`, height: "auto", aspectRatio: "1 / 1", maxWidth: "100%",
+    touchAction: "none",
     border: "1px solid #888", borderRadius: "6px", background: "white", cursor: "crosshair",
   });
   const ctx = canvas.getContext("2d");
