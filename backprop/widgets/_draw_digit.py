@@ -98,8 +98,12 @@ class DrawDigit(W.VBox):
             self._view = DigitReading(DEFAULT_TRAINING["hidden"])
             self.image.value = self._view.png(self.x, np.zeros(10), np.zeros(
                 DEFAULT_TRAINING["hidden"]))
-            self.status.value = ("draw a digit in the box (the first stroke takes a few "
-                                 "seconds more: the network is trained then, once)")
+            self.status.value = (
+                "draw a digit in the box (the network of the playground's last finished run "
+                "reads it; with none yet, the first stroke takes a few seconds more: a "
+                "network is trained then, once)" if self.source is not None else
+                "draw a digit in the box (the first stroke takes a few seconds more: the "
+                "network is trained then, once)")
 
     # -- the network ---------------------------------------------------------------------
 
