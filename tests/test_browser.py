@@ -227,11 +227,13 @@ def move(pg: Playground, description: str, key: str, expected: dict[str, float])
 LAB_PANEL = ".jp-NotebookPanel:not(.lm-mod-hidden)"
 
 
-def test_playground_in_jupyterlab(lab, page):
-    base, token = lab
+def open_in_lab(page, base: str, token: str) -> None:
+    """Open the playground notebook in JupyterLab and wait until its kernel is idle.
+
+    Run All needs a kernel that is up; waiting for it avoids racing it.
+    """
     page.goto(f"{base}/lab/tree/playground.ipynb?reset&token={token}")
     page.locator(f"{LAB_PANEL} .jp-Notebook").wait_for(state="visible", timeout=SERVER_START * 1000)
-    # Run All needs a kernel that is up; wait for it instead of racing it.
     page.wait_for_function(
         """() => {
             const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;
@@ -240,6 +242,11 @@ def test_playground_in_jupyterlab(lab, page):
             return kernel && kernel.connectionStatus === 'connected' && kernel.status === 'idle';
         }""",
         timeout=SERVER_START * 1000)
+
+
+def test_playground_in_jupyterlab(lab, page):
+    base, token = lab
+    open_in_lab(page, base, token)
     screenshot(page, "lab-0-opened")
     page.evaluate("() => window.jupyterapp.commands.execute('runmenu:run-all')")
     exercise(page, LAB_PANEL, "lab")

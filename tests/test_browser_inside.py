@@ -16,6 +16,7 @@ from test_browser import (  # noqa: F401  (pytest fixtures, shared)
     app_dir,
     browser,
     lab,
+    open_in_lab,
     page,
     screenshot_on_failure,
     voila,
@@ -124,17 +125,7 @@ def test_inside_widgets_in_voila(request):
 
 def test_inside_widgets_in_jupyterlab(request):
     (base, token), tab = request.getfixturevalue("lab"), request.getfixturevalue("page")
-    tab.goto(f"{base}/lab/tree/playground.ipynb?reset&token={token}")
-    tab.locator(f"{LAB_PANEL} .jp-Notebook").wait_for(state="visible",
-                                                       timeout=SERVER_START * 1000)
-    tab.wait_for_function(
-        """() => {
-            const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;
-            const kernel = w && w.sessionContext && w.sessionContext.session
-                && w.sessionContext.session.kernel;
-            return kernel && kernel.connectionStatus === 'connected' && kernel.status === 'idle';
-        }""",
-        timeout=SERVER_START * 1000)
+    open_in_lab(tab, base, token)
     tab.evaluate("() => window.jupyterapp.commands.execute('runmenu:run-all')")
     draw_and_step(tab, LAB_PANEL, "lab")
 

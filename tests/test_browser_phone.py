@@ -38,6 +38,7 @@ from test_browser import (  # noqa: F401  (fixtures, shared with the desktop tes
     app_dir,
     browser,
     lab,
+    open_in_lab,
     screenshot_on_failure,
     voila,
 )
@@ -329,17 +330,7 @@ def test_playground_in_jupyterlab_narrow_and_wide(lab, browser, name):  # noqa: 
     page = context.new_page()
     try:
         with screenshot_on_failure(page, name):
-            page.goto(f"{base}/lab/tree/playground.ipynb?reset&token={token}")
-            page.locator(f"{LAB_PANEL} .jp-Notebook").wait_for(state="visible",
-                                                                 timeout=SERVER_START * 1000)
-            page.wait_for_function(
-                """() => {
-                    const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;
-                    const kernel = w && w.sessionContext && w.sessionContext.session
-                        && w.sessionContext.session.kernel;
-                    return kernel && kernel.connectionStatus === 'connected'
-                        && kernel.status === 'idle';
-                }""", timeout=SERVER_START * 1000)
+            open_in_lab(page, base, token)
             # The notebook alone in the window, as a student with a narrow window has it.
             page.evaluate("() => window.jupyterapp.shell.collapseLeft()")
             page.evaluate("() => window.jupyterapp.commands.execute('runmenu:run-all')")
