@@ -136,7 +136,9 @@ class Playground:
         return float(self.slider(description).locator(".widget-readout").inner_text().strip())
 
     def status(self) -> str:
-        return self.status_line.inner_text().strip()
+        # text_content, not inner_text: JupyterLab skips rendering cells scrolled out of view
+        # (content-visibility), and inner_text of an unrendered element is empty.
+        return (self.status_line.text_content() or "").strip()
 
     def src(self) -> str | None:
         return self.plot.get_attribute("src")
