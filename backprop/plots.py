@@ -26,6 +26,42 @@ CURVES_SIZE = (10, 3.8)  # inches, the static learning curves; the live view kee
 # size, so its text is never smaller there than on a laptop (widgets/style.css knows it too).
 LIVE_WIDTH = 720
 NICE_STEPS = (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10)
+# Every widget picture is cut into pieces at most this wide (pixels): each fits a phone's
+# width at its drawn size, so its text is never smaller there than on a laptop.
+PANEL_WIDTH = LIVE_WIDTH // 2
+
+
+def _png(rgb: np.ndarray) -> bytes:
+    buf = io.BytesIO()
+    Image.fromarray(np.ascontiguousarray(rgb)).save(buf, format="png", compress_level=1)
+    return buf.getvalue()  # compress_level 1: speed over size, for live pictures
+
+
+def _cut(rgb: np.ndarray, panel) -> np.ndarray:
+    """The pixels of ``panel`` (a sub-figure) in ``rgb``, the drawn figure's buffer."""
+    height = rgb.shape[0]
+    x0, y0, x1, y1 = (round(v) for v in panel.bbox.extents)
+    return rgb[height - y1:height - y0, x0:x1]
+
+
+def panel_pngs(fig, panels: Sequence | None = None) -> list[bytes]:
+    """Draw ``fig`` and return each of its sub-figures as its own PNG.
+
+    A page can then lay the pieces out by its own width: side by side on a laptop, stacked
+    on a phone (the kernel does not know the screen's width).
+
+    Parameters
+    ----------
+    fig : matplotlib Figure with an Agg canvas, laid out with ``fig.subfigures``
+    panels : sub-figures of ``fig``, default ``fig.subfigs``
+
+    Returns
+    -------
+    list of bytes, one PNG per panel
+    """
+    fig.canvas.draw()
+    rgb = np.asarray(fig.canvas.buffer_rgba())[..., :3]
+    return [_png(_cut(rgb, panel)) for panel in (fig.subfigs if panels is None else panels)]
 
 
 def curve_limits(histories: Sequence[Mapping[str, Sequence[float]]], n_epochs: int | None = None,
@@ -507,6 +543,19 @@ STEP_EDGES = (("x", "u1"), ("W1", "u1"), ("u1", "u2"), ("b1", "u2"), ("u2", "u3"
 STEP_LABELS = {"W1": "w1", "W2": "w2", "y_hat": "ŷ", "y": "y (target)"}
 STEP_BOX = (1.4, 1.2)  # width, height of a node
 STEP_SIZE = (12.5, 4.2)  # inches
+# The same graph for a phone: the chain top to bottom, each parameter beside the node it
+# feeds, drawn 360 px wide (at 100 dpi) so that its text is as large as the wide graph's.
+STEP_GRAPH_NARROW = {
+    name: (0.0, -1.2 * i) for i, name in enumerate(["x", "u1", "u2", "u3", "u4", "u5",
+                                                      "y_hat", "L"])
+}
+STEP_GRAPH_NARROW |= {param: (1.75, STEP_GRAPH_NARROW[node][1]) for param, node in
+                      (("W1", "u1"), ("b1", "u2"), ("W2", "u4"), ("b2", "u5"), ("y", "L"))}
+STEP_BOX_NARROW = (1.4, 1.0)  # its nodes hold at most five lines: less room than the wide
+STEP_LIMITS = {"wide": ((-0.8, 12.0), (-1.5, 2.45)), "narrow": ((-0.78, 2.53), (-8.98, 0.58))}
+_NARROW_X, _NARROW_Y = STEP_LIMITS["narrow"]
+STEP_SIZE_NARROW = (PANEL_WIDTH / 100, PANEL_WIDTH / 100 * (_NARROW_Y[1] - _NARROW_Y[0])
+                    / (_NARROW_X[1] - _NARROW_X[0]))  # inches, at 100 dpi
 STEP_COLORS = {"current": "#ffb74d", "input": "#fff1c1", "other": "white",
                "forward": "#e65100", "backward": "#c62828"}
 
@@ -525,7 +574,8 @@ def _step_value_lines(value) -> list[str]:
     return [", ".join(num4(v) for v in row) for row in a]
 
 
-def backprop_step(steps, index: int, *, ax=None, title: str | None = None):
+def backprop_step(steps, index: int, *, ax=None, title: str | None = None,
+                  layout: str = "wide", formula: bool = True):
     """Draw step ``index`` of :func:`backprop.walkthrough.walkthrough` on the 2-2-1 graph.
 
     Every node shows its value once the forward pass has reached it and its gradient (in
@@ -539,7 +589,11 @@ def backprop_step(steps, index: int, *, ax=None, title: str | None = None):
     steps : list of backprop.walkthrough.Step
     index : int, 0 <= index < len(steps)
     ax : matplotlib Axes, optional
-    title : str, optional; default "step i of n: ..."
+    title : str, optional; default "step i of n: ..." ("" for none)
+    layout : {"wide", "narrow"}, the chain left to right with the parameters above it, or
+        top to bottom with the parameters beside it (:data:`STEP_SIZE_NARROW`, for a phone)
+    formula : bool, write the step's formula below the wide graph (the narrow one has no
+        room for it; a widget shows it as text)
 
     Returns
     -------
@@ -547,20 +601,25 @@ def backprop_step(steps, index: int, *, ax=None, title: str | None = None):
     """
     if not 0 <= index < len(steps):
         raise ValueError(f"index must be in [0, {len(steps) - 1}], got {index!r}")
-    fig, ax = _axes(ax, figsize=STEP_SIZE)
+    if layout not in STEP_LIMITS:
+        raise ValueError(f"layout must be 'wide' or 'narrow', got {layout!r}")
+    graph = STEP_GRAPH if layout == "wide" else STEP_GRAPH_NARROW
+    fig, ax = _axes(ax, figsize=STEP_SIZE if layout == "wide" else STEP_SIZE_NARROW)
     step = steps[index]
     values = dict(steps[0].given)  # x, the parameters and the target, known from the start
     grads: dict[str, np.ndarray] = {}
     for s in steps[1:index + 1]:
         (values if s.phase == "forward" else grads)[s.node] = s.value
-    w, h = STEP_BOX
+    w, h = STEP_BOX if layout == "wide" else STEP_BOX_NARROW
     phase_color = STEP_COLORS["backward" if step.phase == "backward" else "forward"]
     for a, b in STEP_EDGES:
-        (xa, ya), (xb, yb) = STEP_GRAPH[a], STEP_GRAPH[b]
-        if ya == yb:
-            start, end = (xa + w / 2, ya), (xb - w / 2, yb)
-        else:
-            start, end = (xa, ya - h / 2), (xb, yb + h / 2)
+        (xa, ya), (xb, yb) = graph[a], graph[b]
+        if ya == yb:  # side by side: from a's edge facing b to b's edge facing a
+            side = w / 2 if xb > xa else -w / 2
+            start, end = (xa + side, ya), (xb - side, yb)
+        else:  # one above the other
+            side = h / 2 if yb > ya else -h / 2
+            start, end = (xa, ya + side), (xb, yb - side)
         lit = step.node in (a, b) and {a, b} & set(step.inputs)
         if lit and step.phase == "backward":
             start, end = end, start
@@ -568,7 +627,7 @@ def backprop_step(steps, index: int, *, ax=None, title: str | None = None):
                     arrowprops=dict(arrowstyle="-|>", lw=3 if lit else 1,
                                     color=phase_color if lit else "0.55",
                                     shrinkA=0, shrinkB=0))
-    for node, (cx, cy) in STEP_GRAPH.items():
+    for node, (cx, cy) in graph.items():
         role = "current" if node == step.node else "input" if node in step.inputs else "other"
         ax.add_patch(FancyBboxPatch(
             (cx - w / 2, cy - h / 2), w, h, boxstyle="round,pad=0.02,rounding_size=0.08",
@@ -585,11 +644,15 @@ def backprop_step(steps, index: int, *, ax=None, title: str | None = None):
             ax.text(cx, cy + h / 2 - 0.32, "\n" * len(lines) + "\n".join(grad), ha="center",
                     va="top", fontsize=8, linespacing=1.2, zorder=3,
                     color=STEP_COLORS["backward"])
-    ax.text(5.6, -1.1, step.formula, ha="center", va="center", fontsize=10.5,
-            bbox=dict(boxstyle="round,pad=0.45", facecolor="#f5f5f5",
-                      edgecolor=phase_color if step.phase != "start" else "0.5"))
-    ax.set_xlim(-0.8, 12.0)
-    ax.set_ylim(-1.5, 2.45)
+    if formula and layout == "wide":  # (the narrow graph has no room for it under the chain)
+        ax.text(5.6, -1.1, step.formula, ha="center", va="center", fontsize=10.5,
+                bbox=dict(boxstyle="round,pad=0.45", facecolor="#f5f5f5",
+                          edgecolor=phase_color if step.phase != "start" else "0.5"))
+    xlim, ylim = STEP_LIMITS[layout]
+    if layout == "wide" and not formula:
+        ylim = (-0.75, ylim[1])
+    ax.set_xlim(*xlim)
+    ax.set_ylim(*ylim)
     ax.set_aspect("equal")
     ax.axis("off")
     if title is None:
@@ -598,13 +661,19 @@ def backprop_step(steps, index: int, *, ax=None, title: str | None = None):
         name = {"y_hat": "ŷ"}.get(step.name, step.name)
         title = f"Step {index} of {len(steps) - 1}: {kind}" + (
             f", {name}" if step.phase != "start" else "")
-    ax.set_title(title, fontsize=12)
+    if title:
+        ax.set_title(title, fontsize=12)
     return fig, ax
 
 
 # --- A drawn digit through the network (notebook 04, the app) ------------------------------
 
-READING_SIZE = (9.5, 2.9)  # inches: the 28x28 input, the 10 outputs, the hidden units
+# The 28x28 input, the hidden units and the 10 outputs, left to right as the network reads;
+# pixels of each piece (the widget sends them as three pictures: input and hidden units fit
+# side by side on a phone, the outputs below them).
+READING_PANELS = (140, 200, PANEL_WIDTH)
+READING_HEIGHT = 200  # pixels
+READING_SIZE = (sum(READING_PANELS) / 80, READING_HEIGHT / 80)  # inches at 80 dpi
 OUTPUT_COLOR, PREDICTED_COLOR, TARGET_COLOR = "0.65", "tab:blue", "tab:green"
 
 
@@ -620,49 +689,54 @@ def _as_grid(values: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
 
 
 class DigitReading:
-    """What the network makes of one image: the 28x28 input, the 10 outputs, the hidden units.
+    """What the network makes of one image: the 28x28 input, the hidden units, the 10 outputs.
 
     One figure with a fixed layout, built once; :meth:`png` updates the artists' data and
-    redraws (for the draw-a-digit widget, whose stroke-to-prediction budget is 100 ms).
-    :func:`digit_reading` draws the same picture once, for a notebook.
+    redraws (for the draw-a-digit widget, whose stroke-to-prediction budget is 100 ms), and
+    :meth:`pngs` cuts the same picture into its three panels (:data:`READING_PANELS` pixels
+    wide). :func:`digit_reading` draws the same picture once, for a notebook.
 
     Parameters
     ----------
     n_hidden : int, the number of hidden units shown as a grid
-    fig : matplotlib Figure, optional; default a new Figure (no pyplot) of ``width`` pixels
-    width, dpi : int
+    fig : matplotlib Figure, optional; default a new Figure (no pyplot) of
+        :data:`READING_SIZE` at ``dpi``
+    dpi : int
 
     Attributes
     ----------
-    fig, axes : the figure and its three axes (input, outputs, hidden)
+    fig, axes : the figure and its three axes (input, hidden, outputs)
+    panels : the three sub-figures
     """
 
-    def __init__(self, n_hidden: int, *, fig=None, width: int = 760, dpi: int = 80):
+    def __init__(self, n_hidden: int, *, fig=None, dpi: int = 80):
         if fig is None:
-            inches = width / dpi
-            fig = Figure(figsize=(inches, inches * READING_SIZE[1] / READING_SIZE[0]), dpi=dpi)
+            fig = Figure(figsize=READING_SIZE, dpi=dpi)
             FigureCanvasAgg(fig)
         self.fig = fig
         self.n_hidden = n_hidden
         self._shape = _grid_shape(n_hidden)
-        ax_in, ax_out, ax_hid = self.axes = fig.subplots(
-            1, 3, gridspec_kw={"width_ratios": [1, 1.6, 1.15]})
+        self.panels = tuple(fig.subfigures(1, 3, width_ratios=READING_PANELS, wspace=0))
+        ax_in, ax_hid, ax_out = self.axes = tuple(panel.add_subplot() for panel in self.panels)
         self._image = ax_in.imshow(np.zeros((28, 28)), cmap="gray_r", vmin=0, vmax=1)
         ax_in.set_xticks([])
         ax_in.set_yticks([])
         ax_in.set_title("what the network sees\n(28x28, MNIST-style)", fontsize=9)
-        self._bars = ax_out.bar(np.arange(10), np.zeros(10), color=OUTPUT_COLOR)
-        ax_out.set(xticks=range(10), ylim=(0, 1.05), xlim=(-0.6, 9.6), xlabel="digit")
-        ax_out.set_ylabel("output ŷ", fontsize=9)
-        ax_out.tick_params(labelsize=8)
-        self._out_title = ax_out.set_title("", fontsize=10)
         self._hidden = ax_hid.imshow(np.zeros(self._shape), cmap="viridis", vmin=0, vmax=1)
         ax_hid.set_xticks([])
         ax_hid.set_yticks([])
         ax_hid.set_title(f"hidden activations u3\n({n_hidden} units, 0 to 1)", fontsize=9)
-        fig.colorbar(self._hidden, ax=ax_hid, fraction=0.046, pad=0.04).ax.tick_params(
-            labelsize=7)
-        fig.subplots_adjust(left=0.02, right=0.95, bottom=0.17, top=0.8, wspace=0.3)
+        self.panels[1].colorbar(self._hidden, ax=ax_hid, fraction=0.08, pad=0.04).ax.tick_params(
+            labelsize=8)
+        self._bars = ax_out.bar(np.arange(10), np.zeros(10), color=OUTPUT_COLOR)
+        ax_out.set(xticks=range(10), ylim=(0, 1.05), xlim=(-0.6, 9.6))
+        ax_out.set_xlabel("digit", fontsize=9, labelpad=1)
+        ax_out.set_ylabel("output ŷ", fontsize=9)
+        ax_out.tick_params(labelsize=8)
+        self._out_title = ax_out.set_title("", fontsize=10)
+        self.panels[0].subplots_adjust(left=0.06, right=0.94, bottom=0.1, top=0.78)
+        self.panels[1].subplots_adjust(left=0.04, right=0.86, bottom=0.1, top=0.78)
+        self.panels[2].subplots_adjust(left=0.14, right=0.97, bottom=0.2, top=0.86)
         # What changes is animated: left out of the one full draw, drawn over its saved
         # background on every update (a full draw is ~4x slower).
         self._changing = [self._image, *self._bars, self._out_title, self._hidden]
@@ -684,13 +758,12 @@ class DigitReading:
         if not np.asarray(x).any():
             self._out_title.set_text("draw a digit")
         else:
-            truth = "" if label is None else f", true label {label}"
+            truth = "" if label is None else f", true {label}"
             self._out_title.set_text(f"prediction: {predicted} (output {y_hat[predicted]:.2f})"
                                      f"{truth}")
         self._hidden.set_data(_as_grid(np.asarray(hidden), self._shape))
 
-    def png(self, x, y_hat, hidden, label=None) -> bytes:
-        """:meth:`update`, then the figure as PNG bytes, drawn by blitting."""
+    def _draw(self, x, y_hat, hidden, label=None) -> np.ndarray:
         self.update(x, y_hat, hidden, label)
         canvas = self.fig.canvas
         if self._background is None:
@@ -698,17 +771,24 @@ class DigitReading:
             self._background = canvas.copy_from_bbox(self.fig.bbox)
         else:
             canvas.restore_region(self._background)
+        renderer = canvas.get_renderer()
         for artist in self._changing + self._frames:
-            artist.axes.draw_artist(artist)
-        rgb = np.asarray(self.fig.canvas.buffer_rgba())[..., :3]
-        buf = io.BytesIO()
-        Image.fromarray(rgb).save(buf, format="png", compress_level=1)
-        return buf.getvalue()
+            artist.draw(renderer)
+        return np.asarray(canvas.buffer_rgba())[..., :3]
+
+    def png(self, x, y_hat, hidden, label=None) -> bytes:
+        """:meth:`update`, then the figure as PNG bytes, drawn by blitting."""
+        return _png(self._draw(x, y_hat, hidden, label))
+
+    def pngs(self, x, y_hat, hidden, label=None) -> list[bytes]:
+        """As :meth:`png`, cut into the three panels: input, hidden units, outputs."""
+        rgb = self._draw(x, y_hat, hidden, label)
+        return [_png(_cut(rgb, panel)) for panel in self.panels]
 
 
 def digit_reading(x: np.ndarray, y_hat: np.ndarray, hidden: np.ndarray,
                   label: int | None = None):
-    """The network's reading of one image: input, 10 outputs as bars, hidden activations.
+    """The network's reading of one image: input, hidden activations, 10 outputs as bars.
 
     Parameters
     ----------
@@ -718,7 +798,7 @@ def digit_reading(x: np.ndarray, y_hat: np.ndarray, hidden: np.ndarray,
 
     Returns
     -------
-    fig, axes : the figure and its three axes
+    fig, axes : the figure and its three axes (input, hidden, outputs)
     """
     fig = plt.figure(figsize=READING_SIZE)
     view = DigitReading(np.asarray(hidden).size, fig=fig)
@@ -728,9 +808,15 @@ def digit_reading(x: np.ndarray, y_hat: np.ndarray, hidden: np.ndarray,
     return fig, view.axes
 
 
+TEACH_SIZE = (2 * PANEL_WIDTH / 80, 270 / 80)  # inches at 80 dpi: two panels of 360x270 px
+
+
 def teach_step(x: np.ndarray, before: np.ndarray, after: np.ndarray, d_W1: np.ndarray,
                label: int, lr: float, *, n_units: int = 8, fig=None):
     """One backprop step on one image: the outputs before and after, and d_W1's images.
+
+    The two halves are sub-figures of equal width (``fig.subfigs``), so that a widget can
+    send them as two pictures (:func:`panel_pngs`).
 
     Parameters
     ----------
@@ -740,55 +826,62 @@ def teach_step(x: np.ndarray, before: np.ndarray, after: np.ndarray, d_W1: np.nd
     label : int, the label taught; lr : float, the step's learning rate
     n_units : int, the hidden units shown: those whose weights change most (largest
         ``|d_W1[:, j]|``), each as a 28x28 image, on one colour scale centred at zero
-    fig : matplotlib Figure, optional (default a new pyplot figure)
+    fig : matplotlib Figure, optional (default a new pyplot figure of :data:`TEACH_SIZE`)
 
     Returns
     -------
     fig, axes : the figure and its axes (outputs first, then one per unit)
     """
     if fig is None:
-        fig = plt.figure(figsize=(9.5, 3.1))
-    outer = fig.add_gridspec(1, 2, width_ratios=[1, 1.5], wspace=0.12, left=0.06, right=0.93,
-                             bottom=0.16, top=0.82)
-    ax_out = fig.add_subplot(outer[0])
+        fig = plt.figure(figsize=TEACH_SIZE)
+    left, right = fig.subfigures(1, 2, wspace=0)
+    ax_out = left.add_subplot()
+    left.subplots_adjust(left=0.14, right=0.97, bottom=0.16, top=0.8)
     digits = np.arange(10)
     ax_out.bar(digits - 0.2, before, 0.4, color="0.7", label="before")
     ax_out.bar(digits + 0.2, after, 0.4, color=PREDICTED_COLOR, label="after")
     ax_out.axvspan(label - 0.5, label + 0.5, color=TARGET_COLOR, alpha=0.15, lw=0)
-    ax_out.set(xticks=digits, yticks=np.linspace(0, 1, 6), ylim=(0, 1.3), xlim=(-0.6, 9.6),
-               xlabel="digit")
+    ax_out.set(xticks=digits, yticks=np.linspace(0, 1, 6), ylim=(0, 1.3), xlim=(-0.6, 9.6))
+    ax_out.set_xlabel("digit", fontsize=9, labelpad=1)
     ax_out.set_ylabel("output ŷ", fontsize=9)
     ax_out.tick_params(labelsize=8)
-    ax_out.legend(fontsize=7, loc="upper center", ncols=2)  # above the bars, which end at 1
-    ax_out.set_title(f"one step toward label {label} (lr {lr:.3g}): "
-                     f"ŷ_{label} {before[label]:.2f} → {after[label]:.2f}", fontsize=9)
+    ax_out.legend(fontsize=8, loc="upper center", ncols=2)  # above the bars, which end at 1
+    ax_out.set_title(f"one step toward label {label} (lr {lr:.3g})\n"
+                     f"ŷ_{label}: {before[label]:.2f} → {after[label]:.2f}", fontsize=10)
     size = np.linalg.norm(d_W1, axis=0)
     units = np.argsort(size)[::-1][:n_units]
     limit = float(np.abs(d_W1[:, units]).max()) or 1.0
     rows = 2 if n_units > 4 else 1
-    inner = outer[1].subgridspec(rows, math.ceil(n_units / rows), wspace=0.08, hspace=0.35)
+    cols = math.ceil(n_units / rows)
+    inner = right.add_gridspec(rows, cols, wspace=0.08, hspace=0.25, left=0.03, right=0.8,
+                               bottom=0.14, top=0.76)
     axes = [ax_out]
     image = None
     for k, unit in enumerate(units):
-        ax = fig.add_subplot(inner[k // math.ceil(n_units / rows), k % math.ceil(n_units / rows)])
+        ax = right.add_subplot(inner[k // cols, k % cols])
         image = ax.imshow(d_W1[:, unit].reshape(28, 28), cmap="RdBu_r", vmin=-limit,
                           vmax=limit)
         ax.set_xticks([])
         ax.set_yticks([])
-        ax.set_title(f"unit {unit}", fontsize=8)
+        ax.set_title(f"unit {unit}", fontsize=8, pad=2)
         axes.append(ax)
     if image is not None:
-        bar = fig.colorbar(image, ax=axes[1:], fraction=0.03, pad=0.02)
+        bar = right.colorbar(image, cax=right.add_axes((0.83, 0.14, 0.03, 0.62)))
         bar.ax.tick_params(labelsize=7)
-        bar.set_label("d_W1 (the step is −lr × this)", fontsize=7)
-    fig.text(0.62, 0.93, f"d_W1 of the {len(units)} hidden units whose weights change most",
-             ha="center", fontsize=9)
+        bar.formatter.set_powerlimits((-2, 2))
+        bar.ax.yaxis.get_offset_text().set_fontsize(7)
+    right.suptitle(f"d_W1 of the {len(units)} hidden units whose weights\nchange most "
+                   "(the step is −lr × this)", fontsize=9.5, y=0.97)
     return fig, axes
 
 
 # --- Inside the network, live (notebook 02, the playground's second view) -------------------
 
-INSIDE_SIZE = (9.5, 7.0)  # inches
+# Pixels at 80 dpi: a title strip over four panels of PANEL_WIDTH (weights, outputs; gradient
+# sizes, saturation), which the playground sends as four pictures (side by side in twos on a
+# laptop, stacked on a phone) with the title as text.
+INSIDE_ROWS = (28, 372, 200)
+INSIDE_SIZE = (2 * PANEL_WIDTH / 80, sum(INSIDE_ROWS) / 80)  # inches
 INSIDE_UNITS = 16  # hidden units whose weights are drawn
 GRAD_RANGE = (1e-7, 1.0)  # the gradient axis; wider only if a value falls outside (rare),
 # so that a run's pictures are blitted over one background
@@ -823,64 +916,73 @@ class InsideView:
       minibatch, log scale) and the share of saturated activations (sigma' < 0.01).
 
     Built once with a fixed layout; :meth:`png` redraws only what changes over a saved
-    background (the full draw happens when the axes' limits change). Used by the
-    playground's inside view; :func:`inside_figure` draws the same once, for a notebook.
+    background (the full draw happens when the axes' limits change), and :meth:`pngs` cuts
+    the same picture into its four panels. Used by the playground's inside view;
+    :func:`inside_figure` draws the same once, for a notebook.
 
     Parameters
     ----------
     X, y : ndarray, (k, 784) and (k,), the validation digits shown (k <= 6)
     n_layers : int, weight layers of the network (2 for one hidden layer)
-    fig : matplotlib Figure, optional; default a new Figure (no pyplot) ``width`` pixels wide
-    width, dpi : int
+    fig : matplotlib Figure, optional; default a new Figure (no pyplot) of
+        :data:`INSIDE_SIZE` at ``dpi``
+    dpi : int
+
+    Attributes
+    ----------
+    fig : the figure; panels : its four sub-figures (weights, outputs, gradient, saturation)
+    ax_grad, ax_sat : the axes of the last two
     """
 
     def __init__(self, X: np.ndarray, y: np.ndarray, *, n_layers: int = 2, fig=None,
-                 width: int = 760, dpi: int = 80):
+                 dpi: int = 80):
         if fig is None:
-            inches = width / dpi
-            fig = Figure(figsize=(inches, inches * INSIDE_SIZE[1] / INSIDE_SIZE[0]), dpi=dpi)
+            fig = Figure(figsize=INSIDE_SIZE, dpi=dpi)
             FigureCanvasAgg(fig)
         self.fig, self.X, self.y, self.n_layers = fig, np.asarray(X), np.asarray(y), n_layers
         k = len(self.y)
-        outer = fig.add_gridspec(2, 2, height_ratios=[3.2, 1.3], width_ratios=[1.05, 1],
-                                 left=0.06, right=0.97, top=0.9, bottom=0.07, hspace=0.22,
-                                 wspace=0.12)
-        grid = outer[0, 0].subgridspec(4, 5, width_ratios=[1, 1, 1, 1, 0.12], wspace=0.08,
-                                       hspace=0.08)
+        head, body = fig.subfigures(2, 1, height_ratios=[INSIDE_ROWS[0], sum(INSIDE_ROWS[1:])],
+                                    hspace=0)
+        self.panels = tuple(body.subfigures(2, 2, height_ratios=INSIDE_ROWS[1:], wspace=0,
+                                            hspace=0).ravel())
+        p_weights, p_digits, p_grad, p_sat = self.panels
+        grid = p_weights.add_gridspec(4, 5, width_ratios=[1, 1, 1, 1, 0.12], wspace=0.08,
+                                      hspace=0.08, left=0.03, right=0.88, top=0.9, bottom=0.02)
         self._weights, self._unit_labels = [], []
         for i in range(INSIDE_UNITS):
-            ax = fig.add_subplot(grid[i // 4, i % 4])
+            ax = p_weights.add_subplot(grid[i // 4, i % 4])
             ax.set_xticks([])
             ax.set_yticks([])
-            self._unit_labels.append(ax.text(0.03, 0.97, str(i), transform=ax.transAxes,
-                                             fontsize=6, va="top", color="0.3"))
+            self._unit_labels.append(ax.text(0.04, 0.96, str(i), transform=ax.transAxes,
+                                             fontsize=7, va="top", color="0.3"))
             self._weights.append(ax.imshow(np.zeros((28, 28)), cmap="RdBu_r", vmin=-1,
                                            vmax=1))
-        self._cbar_ax = fig.add_subplot(grid[:, 4])
-        self._cbar = fig.colorbar(self._weights[0], cax=self._cbar_ax, extend="both")
-        self._cbar_ax.tick_params(labelsize=7)
-        fig.text(0.27, 0.935, "weights w1 of hidden units 0-15 (28x28 each)", ha="center",
-                 fontsize=9)
-        digits = outer[0, 1].subgridspec(k, 2, width_ratios=[1, 3.2], wspace=0.05,
-                                         hspace=0.35)
+        self._cbar_ax = p_weights.add_subplot(grid[:, 4])
+        self._cbar = p_weights.colorbar(self._weights[0], cax=self._cbar_ax, extend="both")
+        self._cbar_ax.tick_params(labelsize=8)
+        p_weights.suptitle("weights w1 of hidden units 0-15\n(28x28 each)", fontsize=10,
+                           y=0.995)
+        digits = p_digits.add_gridspec(k, 2, width_ratios=[1, 3.2], wspace=0.06, hspace=0.45,
+                                       left=0.03, right=0.97, top=0.86, bottom=0.07)
         self._bars, self._labels = [], []
         for i in range(k):
-            ax_img = fig.add_subplot(digits[i, 0])
+            ax_img = p_digits.add_subplot(digits[i, 0])
             ax_img.imshow(self.X[i].reshape(28, 28), cmap="gray_r", vmin=0, vmax=1)
             ax_img.set_xticks([])
             ax_img.set_yticks([])
-            ax_bar = fig.add_subplot(digits[i, 1])
+            ax_bar = p_digits.add_subplot(digits[i, 1])
             self._bars.append(ax_bar.bar(np.arange(10), np.zeros(10), color=OUTPUT_COLOR))
             ax_bar.set(ylim=(0, 1.05), xlim=(-0.6, 9.6), yticks=[0, 1])
             ax_bar.set_xticks(range(10), labels=[str(d) for d in range(10)] if i == k - 1
                               else [])
-            ax_bar.tick_params(labelsize=6, length=2, pad=1)
-            self._labels.append(ax_bar.text(1.0, 1.03, "", transform=ax_bar.transAxes,
-                                            ha="right", va="bottom", fontsize=7))
-        fig.text(0.76, 0.935, f"{k} validation digits: the 10 outputs", ha="center",
-                 fontsize=9)
-        self.ax_grad = fig.add_subplot(outer[1, 0])
-        self.ax_sat = fig.add_subplot(outer[1, 1])
+            ax_bar.tick_params(labelsize=8, length=2, pad=1)
+            self._labels.append(ax_bar.text(1.0, 1.04, "", transform=ax_bar.transAxes,
+                                            ha="right", va="bottom", fontsize=8))
+        p_digits.suptitle(f"{k} validation digits:\nthe 10 outputs", fontsize=10, y=0.995)
+        self.ax_grad = p_grad.add_subplot()
+        self.ax_sat = p_sat.add_subplot()
+        p_grad.subplots_adjust(left=0.17, right=0.96, top=0.86, bottom=0.2)
+        p_sat.subplots_adjust(left=0.13, right=0.96, top=0.86, bottom=0.2)
         self._grad_lines, self._sat_lines = [], []
         for layer in range(1, n_layers + 1):
             name = "output" if layer == n_layers else f"hidden {layer}" if n_layers > 2 \
@@ -891,17 +993,18 @@ class InsideView:
             (line,) = self.ax_sat.plot([], [], color=color, label=name)
             self._sat_lines.append(line)
         self.ax_grad.set_yscale("log")
-        self.ax_grad.set_title("gradient size: mean |dL/dw|, last minibatch", fontsize=8)
-        self.ax_sat.set_title("saturated activations: σ' < 0.01 (%)", fontsize=8)
+        self.ax_grad.set_title("gradient size: mean |dL/dw|,\nlast minibatch of each epoch",
+                               fontsize=9)
+        self.ax_sat.set_title("saturated activations:\nσ' < 0.01 (%)", fontsize=9)
         self.ax_sat.set_ylim(0, 101)
         for ax in (self.ax_grad, self.ax_sat):
-            ax.tick_params(labelsize=7)
-            ax.set_xlabel("epoch", fontsize=7, labelpad=1)
+            ax.tick_params(labelsize=8)
+            ax.set_xlabel("epoch", fontsize=8, labelpad=1)
             ax.xaxis.set_major_locator(MaxNLocator(integer=True))
             ax.grid(alpha=0.3)
-        self.ax_grad.legend(fontsize=6, loc="lower left", ncols=n_layers)
-        self.ax_sat.legend(fontsize=6, loc="lower right", ncols=n_layers)
-        self._title = fig.suptitle("", fontsize=10, y=0.99)
+        self.ax_grad.legend(fontsize=8, loc="lower left", ncols=n_layers)
+        self.ax_sat.legend(fontsize=8, loc="lower right", ncols=n_layers)
+        self._title = head.text(0.5, 0.5, "", ha="center", va="center", fontsize=10)
         self._changing = [*self._weights, *(b for bars in self._bars for b in bars),
                           *self._labels, *self._grad_lines, *self._sat_lines, self._title]
         for artist in self._changing:
@@ -949,8 +1052,8 @@ class InsideView:
         self._title.set_text(title)
         return (limit, (0.5, n + 0.5), _decades(grads, GRAD_RANGE))
 
-    def png(self, params, history, n_epochs=None, limit: float = 1.0, title: str = "") -> bytes:
-        """:meth:`update`, then the picture as PNG bytes (a full draw only when limits change)."""
+    def _draw(self, params, history, n_epochs=None, limit: float = 1.0,
+              title: str = "") -> np.ndarray:
         limits = self.update(params, history, n_epochs, limit, title)
         canvas = self.fig.canvas
         self._set_limits(limits)
@@ -961,12 +1064,21 @@ class InsideView:
         else:
             canvas.restore_region(self._backgrounds[limits])
             self.blits += 1
+        renderer = canvas.get_renderer()
         for artist in self._changing + self._frames:  # the frames back over the images
-            (artist.axes or self.fig).draw_artist(artist)  # the title belongs to the figure
-        rgb = np.asarray(canvas.buffer_rgba())[..., :3]
-        buf = io.BytesIO()
-        Image.fromarray(rgb).save(buf, format="png", compress_level=1)
-        return buf.getvalue()
+            artist.draw(renderer)
+        return np.asarray(canvas.buffer_rgba())[..., :3]
+
+    def png(self, params, history, n_epochs=None, limit: float = 1.0, title: str = "") -> bytes:
+        """:meth:`update`, then the picture as PNG bytes (a full draw only when limits change)."""
+        return _png(self._draw(params, history, n_epochs, limit, title))
+
+    def pngs(self, params, history, n_epochs=None, limit: float = 1.0,
+             title: str = "") -> list[bytes]:
+        """As :meth:`png`, cut into the four panels (the title strip left out: a page shows
+        the title as text): weights, outputs, gradient sizes, saturation."""
+        rgb = self._draw(params, history, n_epochs, limit, title)
+        return [_png(_cut(rgb, panel)) for panel in self.panels]
 
 
 def inside_figure(params: Mapping[str, np.ndarray], history: Mapping[str, Sequence[float]],

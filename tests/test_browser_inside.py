@@ -76,8 +76,12 @@ def _draw_and_step(tab, root, stage: str) -> None:
     _stroke(tab, canvas, BAR)  # a second stroke: the picture changes again
     wait_until(lambda: _src(reading) != first, READ,
                lambda: "the reading did not change after a second stroke")
-    size = reading.evaluate("img => [img.naturalWidth, img.naturalHeight]")
-    assert size[0] == 760 and size[1] > 150, f"the reading picture is {size}"
+    # the reading in three pieces (input, hidden units, outputs), each drawn at most 360 px
+    # wide so that a phone shows it at its drawn size
+    sizes = [img.evaluate("img => [img.naturalWidth, img.naturalHeight]")
+             for img in draw.locator("img.bp-draw-reading").all()]
+    assert [w for w, _ in sizes] == [140, 200, 360] and min(h for _, h in sizes) > 150, \
+        f"the reading pictures are {sizes}"
 
     # teach it: one step toward 7 shows the before/after picture
     teach = draw.locator("img.bp-draw-teach, .bp-draw-teach img").first
@@ -193,8 +197,9 @@ def test_inside_view_in_voila(request):
         wait_until(lambda: status.inner_text() != before
                    and status.inner_text().startswith("finished"), RUN_DONE,
                    lambda: f"status {status.inner_text()!r}")
-        size = inside.evaluate("img => [img.naturalWidth, img.naturalHeight]")
-        assert size[0] == 760 and size[1] > 500, f"the inside picture is {size}"
+        sizes = [img.evaluate("img => [img.naturalWidth, img.naturalHeight]")
+                 for img in root.locator("img.bp-inside-plot").all()]
+        assert sizes == [[360, 372]] * 2 + [[360, 200]] * 2, f"the inside pictures: {sizes}"
         screenshot(tab, "inside-view-voila")
         # N(0, 1): a new run, redrawn in the inside view
         src = inside.get_attribute("src")

@@ -52,6 +52,7 @@ DEVICES = {
 TOUCH_TARGET = 44  # px, a finger
 MIN_TRACK = 200  # px, a usable slider track
 SLOP = 1  # px of rounding
+MARGIN = 2  # px, ipywidgets' margin around each widget (--jp-widgets-margin)
 
 CONTROLS_JS = """root => {
     // Every control of the panel: its kind, label, box, and for sliders the track's box.
@@ -69,7 +70,8 @@ CONTROLS_JS = """root => {
             const label = el.querySelector(':scope > .widget-label');
             const item = {kind, box: box(el), visible: el.checkVisibility(),
                           label: label ? label.innerText.trim() : el.innerText.trim(),
-                          labelCut: label ? label.scrollWidth > label.clientWidth + 1 : false};
+                          labelCut: label ? label.scrollWidth > label.clientWidth + 1
+                                          : el.scrollWidth > el.clientWidth + 1};
             const input = el.querySelector('select, input');
             if (input) item.input = box(input);
             const track = el.querySelector('.slider-container');
@@ -180,6 +182,7 @@ def check_control_boxes(controls: list[dict], viewport_width: float,
         name = f"{c['kind']} {c['label']!r}"
         b = c["box"]
         assert c["visible"] and b["width"] > 0 and b["height"] > 0, f"{name} is not visible"
+        assert not c["labelCut"], f"{name}: its text is cut"
         assert b["left"] >= -SLOP and b["right"] <= viewport_width + SLOP, \
             f"{name} sticks out of the {viewport_width}-px viewport: {b}"
         if touch:
@@ -361,8 +364,8 @@ def test_playground_in_jupyterlab_narrow_and_wide(lab, browser, name):  # noqa: 
 
 # -- the "inside the network" widgets on a phone (issue 11's student view) ------------------
 
-WIDE_PICTURES_JS = """(root, selector) => {
-    // The pictures of a panel that is one wide image each: their boxes, drawn sizes and the
+PIECES_JS = """(root, selector) => {
+    // The pictures of a panel (shown ones only): their boxes and drawn sizes, and the
     // panel's content box.
     const panel = root.getBoundingClientRect();
     const cs = getComputedStyle(root);
@@ -371,9 +374,12 @@ WIDE_PICTURES_JS = """(root, selector) => {
         img => img.checkVisibility()).map(img => {
         const r = img.getBoundingClientRect();
         return {cls: img.className, width: r.width, height: r.height, left: r.left,
-                right: r.right, natural: [img.naturalWidth, img.naturalHeight]};
+                right: r.right, top: r.top, bottom: r.bottom,
+                natural: [img.naturalWidth, img.naturalHeight]};
     });
-    return {content, panelLeft: panel.left, panelRight: panel.right, images};
+    const hidden = [...root.querySelectorAll(selector)].filter(
+        img => !img.checkVisibility()).map(img => img.className);
+    return {content, panelLeft: panel.left, panelRight: panel.right, images, hidden};
 }"""
 
 CANVAS_JS = """c => {
@@ -419,20 +425,66 @@ def touch_stroke(page, canvas, points, steps: int = 8) -> None:
         cdp.detach()
 
 
-def check_wide_pictures(root, selector: str, viewport_width: float, count: int) -> dict:
-    """Each picture within the panel and the viewport, never wider, its proportions kept."""
-    info = root.evaluate(WIDE_PICTURES_JS, selector)
-    assert len(info["images"]) >= count, f"expected {count} pictures ({selector}): {info}"
+def check_pieces(root, selector: str, viewport_width: float, count: int,
+                 narrow: bool) -> dict:
+    """The ``count`` shown pictures of ``selector`` in a panel: each within the panel and the
+    viewport, its proportions kept, and shown at least at its drawn size wherever the panel
+    has room for that (so its text is at least as large as on a laptop). On a narrow panel
+    (a phone, a narrow JupyterLab) each is drawn for that width: no wider than the panel,
+    so never shrunk."""
+    info = root.evaluate(PIECES_JS, selector)
+    assert len(info["images"]) == count, f"expected {count} pictures ({selector}): {info}"
     for img in info["images"]:
-        assert img["width"] > 0 and img["natural"][0] > 0, f"a picture is not shown: {info}"
+        name, natural = img["cls"], img["natural"]
+        assert img["width"] > 0 and natural[0] > 0, f"a picture is not shown: {info}"
         assert img["width"] <= info["content"] + SLOP, \
-            f"{img['cls']} is {img['width']:.0f} px wide, wider than its panel ({info})"
+            f"{name} is {img['width']:.0f} px wide, wider than its panel ({info})"
         assert img["left"] >= -SLOP and img["right"] <= viewport_width + SLOP, \
-            f"{img['cls']} sticks out of the {viewport_width}-px viewport: {info}"
-        natural = img["natural"][1] / img["natural"][0]
-        assert abs(img["height"] / img["width"] - natural) < 0.02, \
-            f"{img['cls']} is stretched: {info}"
+            f"{name} sticks out of the {viewport_width}-px viewport: {info}"
+        assert abs(img["height"] / img["width"] - natural[1] / natural[0]) < 0.02, \
+            f"{name} is stretched: {info}"
+        assert img["width"] >= min(natural[0], info["content"] - 2 * MARGIN) - SLOP, \
+            f"{name} is shown {img['width']:.0f} px wide, smaller than drawn ({natural[0]}) " \
+            f"in a {info['content']:.0f}-px panel: its text is smaller than on a laptop"
+        if narrow:
+            assert natural[0] <= info["content"] + SLOP, \
+                f"{name} is drawn {natural[0]} px wide for a {info['content']:.0f}-px panel"
     return info
+
+
+def rows_of(info: dict) -> list[int]:
+    """How many pictures each row holds, top to bottom (a picture starts a new row when it
+    starts below the previous one's top)."""
+    rows: list[int] = []
+    top = None
+    for img in info["images"]:
+        if top is None or img["top"] > top + SLOP:
+            rows.append(0)
+            top = img["top"]
+        rows[-1] += 1
+    return rows
+
+
+def check_inside_layout(viewport_width: float, narrow: bool, *, draw=None, steps=None,
+                        playground=None, taught: bool = False) -> None:
+    """The pieces of the "inside the network" pictures, laid out for the panel's width: of
+    draw a digit (its reading, and with ``taught`` its teaching step), of the step-through
+    (its graph) and of the playground's inside view, for those given."""
+    if draw is not None:
+        info = check_pieces(draw, "img.bp-draw-reading", viewport_width, 3, narrow)
+        # input and hidden units side by side, even on a phone; the outputs beside or below
+        assert rows_of(info)[0] >= 2, f"the input and hidden pictures should share a row: {info}"
+        if taught:
+            info = check_pieces(draw, "img.bp-draw-teach", viewport_width, 2, narrow)
+            assert rows_of(info) == ([1, 1] if narrow else [2]), f"teaching pictures: {info}"
+    if steps is not None:
+        graph = check_pieces(steps, "img.bp-step-plot", viewport_width, 1, narrow)
+        shown = "bp-step-narrow" if narrow else "bp-step-wide"
+        assert shown in graph["images"][0]["cls"], f"expected the {shown} graph: {graph}"
+    if playground is not None:
+        info = check_pieces(playground, "img.bp-inside-plot", viewport_width, 4, narrow)
+        assert rows_of(info) == ([1, 1, 1, 1] if narrow else [2, 2]), \
+            f"the inside view's four pictures: {info}"
 
 
 def panel_controls(root, viewport_width: float, kinds: dict[str, int]) -> list[dict]:
@@ -443,11 +495,13 @@ def panel_controls(root, viewport_width: float, kinds: dict[str, int]) -> list[d
     return check_control_boxes(controls, viewport_width)
 
 
-@pytest.mark.parametrize("device_page", ["phone"], indirect=True)
-def test_inside_widgets_on_a_phone(voila, device_page):  # noqa: F811
-    """Draw a digit, the step-through and the inside view on a phone, with a finger."""
+@pytest.mark.parametrize("device_page", ["phone", "tablet"], indirect=True)
+def test_inside_widgets_on_a_device(voila, device_page):  # noqa: F811
+    """Draw a digit, the step-through and the inside view on a phone and a tablet, with a
+    finger."""
     device, page = device_page
     width = DEVICES[device]["viewport"]["width"]
+    narrow = width < 600
     with screenshot_on_failure(page, f"{device}-inside"):
         pg = open_app(page, voila)
         draw = page.locator(".bp-draw-digit").first
@@ -463,8 +517,7 @@ def test_inside_widgets_on_a_phone(voila, device_page):  # noqa: F811
         # Clear, one step, Reset, the label and the learning rate: a finger's size, on screen
         panel_controls(draw, width, {"button": 3, "dropdown": 1, "slider": 1})
         panel_controls(steps, width, {"button": 3})
-        check_wide_pictures(draw, "img.bp-draw-reading", width, 1)
-        check_wide_pictures(steps, "img.bp-step-plot", width, 1)
+        check_inside_layout(width, narrow, draw=draw, steps=steps)
         box = canvas.evaluate(CANVAS_JS)
         assert box["touchAction"] == "none", box
         assert box["left"] >= -SLOP and box["right"] <= width + SLOP, box
@@ -509,7 +562,7 @@ def test_inside_widgets_on_a_phone(voila, device_page):  # noqa: F811
                    lambda: "no picture after tapping one step")
         page.wait_for_function("img => img.complete && img.naturalWidth > 0",
                                arg=teach.element_handle())
-        check_wide_pictures(draw, "img.bp-draw-reading, img.bp-draw-teach", width, 2)
+        check_inside_layout(width, narrow, draw=draw, taught=True)
         check_no_sideways_scroll(page)
         teach.scroll_into_view_if_needed()
         screenshot(page, f"{device}-inside-3-one-step")
@@ -517,7 +570,8 @@ def test_inside_widgets_on_a_phone(voila, device_page):  # noqa: F811
         # The step-through: a tap on Next moves on, and the caption says so.
         steps.scroll_into_view_if_needed()
         caption = steps.locator(".bp-step-caption").first
-        picture = steps.locator("img.bp-step-plot").first
+        # the graph this width shows: top to bottom on a phone
+        picture = steps.locator("img.bp-step-narrow" if narrow else "img.bp-step-wide").first
         assert caption.inner_text().startswith("step 0 of"), caption.inner_text()
         before = picture.get_attribute("src")
         steps.locator("button", has_text="Next").tap()
@@ -525,7 +579,8 @@ def test_inside_widgets_on_a_phone(voila, device_page):  # noqa: F811
                    lambda: f"caption after tapping Next: {caption.inner_text()!r}")
         wait_until(lambda: picture.get_attribute("src") != before, READ,
                    lambda: "the step picture did not change after tapping Next")
-        check_wide_pictures(steps, "img.bp-step-plot", width, 1)
+        check_inside_layout(width, narrow, steps=steps)
+        picture.scroll_into_view_if_needed()
         screenshot(page, f"{device}-inside-4-step-through")
 
         # The playground's inside view, switched on with a tap: its picture fits the panel.
@@ -540,11 +595,95 @@ def test_inside_widgets_on_a_phone(voila, device_page):  # noqa: F811
         wait_until(lambda: pg_status.inner_text() != was
                    and pg_status.inner_text().startswith("finished"), RUN_DONE,
                    lambda: f"status {pg_status.inner_text()!r}")
-        page.wait_for_function("img => img.complete && img.naturalWidth > 0",
-                               arg=inside.element_handle())
-        check_wide_pictures(pg.root, "img.bp-inside-plot", width, 1)
+        for piece in pg.root.locator("img.bp-inside-plot").all():
+            page.wait_for_function("img => img.complete && img.naturalWidth > 0",
+                                   arg=piece.element_handle())
+        check_inside_layout(width, narrow, playground=pg.root)
         check_controls(pg, width)
         check_no_sideways_scroll(page)
         inside.scroll_into_view_if_needed()
         screenshot(page, f"{device}-inside-5-inside-view")
         screenshot_whole(page, f"{device}-inside-6-whole")
+
+
+@pytest.mark.parametrize("name", list(LAB_WIDTHS))
+def test_inside_widgets_in_jupyterlab_narrow_and_wide(lab, browser, name):  # noqa: F811
+    """Draw a digit, the step-through and the inside view in JupyterLab, in a narrow window
+    and full width, with the mouse: the same rules as on a phone and a tablet."""
+    from test_browser_inside import _stroke
+
+    base, token = lab
+    width = LAB_WIDTHS[name]
+    narrow = width < 600
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    context.set_default_timeout(30_000)
+    page = context.new_page()
+    try:
+        with screenshot_on_failure(page, f"{name}-inside"):
+            open_in_lab(page, base, token)
+            page.evaluate("() => window.jupyterapp.shell.collapseLeft()")
+            page.evaluate("() => window.jupyterapp.commands.execute('runmenu:run-all')")
+            pg = Playground(page, LAB_PANEL)
+            pg.root.wait_for(state="visible", timeout=WIDGETS_SHOWN * 1000)
+            wait_until(lambda: pg.status().startswith(("finished", "error")), RUN_DONE,
+                       pg.describe)
+            pg.check_not_error()
+            # (JupyterLab renders only the cells in view: each panel is scrolled to first.)
+            notebook = page.locator(LAB_PANEL)
+            draw = notebook.locator(".bp-draw-digit").first
+            draw.scroll_into_view_if_needed(timeout=WIDGETS_SHOWN * 1000)
+            draw.wait_for(state="visible", timeout=WIDGETS_SHOWN * 1000)
+            canvas = draw.locator("canvas.bp-digit-canvas")
+            reading = draw.locator("img.bp-draw-reading").first
+            status = draw.locator(".bp-draw-status").first
+            reading.wait_for(state="visible")
+            before = reading.get_attribute("src")
+            canvas.scroll_into_view_if_needed()
+            _stroke(page, canvas, SEVEN)
+            wait_until(lambda: reading.get_attribute("src") != before
+                       and "prediction" in status.text_content(), READ,
+                       lambda: f"no new reading after a stroke: {status.text_content()!r}")
+            draw.locator("button", has_text="one step").click()
+            teach = draw.locator("img.bp-draw-teach").first
+            wait_until(lambda: teach.is_visible() and teach.get_attribute("src"), READ,
+                       lambda: "no picture after one step")
+            for piece in draw.locator("img.bp-draw-reading, img.bp-draw-teach").all():
+                page.wait_for_function("img => img.complete && img.naturalWidth > 0",
+                                       arg=piece.element_handle())
+            right = draw.evaluate("e => e.getBoundingClientRect().right")
+            panel_controls(draw, min(width, right + SLOP),
+                           {"button": 3, "dropdown": 1, "slider": 1})
+            check_inside_layout(width, narrow, draw=draw, taught=True)
+            check_no_sideways_scroll(page)
+            teach.scroll_into_view_if_needed()
+            screenshot(page, f"{name}-inside-1-taught")
+
+            steps = notebook.locator(".bp-step-through").first
+            steps.scroll_into_view_if_needed(timeout=WIDGETS_SHOWN * 1000)
+            caption = steps.locator(".bp-step-caption").first
+            steps.locator("button", has_text="Next").click()
+            wait_until(lambda: "forward pass, u1" in caption.text_content(), READ,
+                       lambda: f"caption after Next: {caption.text_content()!r}")
+            check_inside_layout(width, narrow, steps=steps)
+            check_no_sideways_scroll(page)
+            screenshot(page, f"{name}-inside-2-step-through")
+
+            pg.root.scroll_into_view_if_needed()
+            was = pg.status()
+            pg.root.locator(".bp-view-switch button", has_text="inside the network").click()
+            inside = pg.root.locator("img.bp-inside-plot").first
+            wait_until(lambda: inside.is_visible(), READ,
+                       lambda: "the inside view did not appear")
+            wait_until(lambda: pg.status() != was and pg.status().startswith("finished"),
+                       RUN_DONE, pg.describe)
+            for piece in pg.root.locator("img.bp-inside-plot").all():
+                page.wait_for_function("img => img.complete && img.naturalWidth > 0",
+                                       arg=piece.element_handle())
+            check_inside_layout(width, narrow, playground=pg.root)
+            right = pg.root.evaluate("e => e.getBoundingClientRect().right")
+            check_controls(pg, min(width, right + SLOP))
+            check_no_sideways_scroll(page)
+            inside.scroll_into_view_if_needed()
+            screenshot(page, f"{name}-inside-3-inside-view")
+    finally:
+        context.close()

@@ -84,11 +84,12 @@ def test_the_figure_highlights_the_step_and_writes_its_formula():
 
 def test_the_widget_walks_forward_and_back():
     panel = widgets.step_through()
-    first = panel.image.value
+    first = {layout: image.value for layout, image in panel.images.items()}
+    assert panel.image is panel.images["wide"]
     assert panel.index == 0 and panel.buttons["Back"].disabled
     panel.buttons["Next"].click()
     assert panel.index == 1 and "forward pass, u1" in panel.caption.value
-    assert panel.image.value != first
+    assert all(image.value != first[layout] for layout, image in panel.images.items())
     for _ in range(30):
         panel.buttons["Next"].click()
     assert panel.index == len(panel.steps) - 1 and panel.buttons["Next"].disabled
@@ -96,7 +97,7 @@ def test_the_widget_walks_forward_and_back():
     panel.buttons["Back"].click()
     assert "backward pass, d_b1" in panel.caption.value
     panel.buttons["Start"].click()
-    assert panel.index == 0 and panel.image.value == first
+    assert panel.index == 0 and panel.images["narrow"].value == first["narrow"]
 
 
 # --- draw a digit ---------------------------------------------------------------------------
@@ -200,9 +201,10 @@ def _stroke(panel, ink):
 
 def test_a_stroke_is_read_and_shown(trained):
     panel = widgets.draw_digit(trained)
-    empty = panel.image.value
+    empty = {name: image.value for name, image in panel.images.items()}
     _stroke(panel, _seven())
-    assert panel.x.any() and panel.image.value != empty
+    assert panel.x.any()
+    assert all(image.value != empty[name] for name, image in panel.images.items())
     y_hat, hidden = panel.read()
     expected, cache = bp.forward(trained, digits.mnist_style(_seven())[None])
     np.testing.assert_allclose(y_hat, expected[0], rtol=1e-6)
@@ -234,7 +236,8 @@ def test_one_step_is_backward_on_that_one_example(trained, loss):
     panel.buttons["one step"].click()
     np.testing.assert_allclose(panel.params["W1"], trained["W1"] - 0.05 * grads["W1"],
                                rtol=1e-6, atol=1e-7)
-    assert panel.teach_image.value and panel.teach_image.layout.display is None
+    assert panel.teach.layout.display is None
+    assert all(image.value[:4] == b"\x89PNG" for image in panel.teach_images.values())
     panel.buttons["Reset"].click()
     assert all(np.array_equal(panel.params[k], trained[k]) for k in trained)
 
@@ -398,14 +401,15 @@ def test_the_inside_view_switch_runs_with_the_inside_recorded_and_draws_it():
     panel = widgets.playground(SMALL, n_epochs=3, hidden=20)
     panel.controls["lr"].value = 0.3
     panel.wait()
-    assert not panel.runs[-1]["inside"] and panel.inside.image.layout.display == "none"
+    assert not panel.runs[-1]["inside"] and panel.inside.box.layout.display == "none"
     panel.inside.view.value = "inside the network"  # the run lacks the inside: runs again
     panel.wait()
     run = panel.runs[-1]
     assert len(panel.runs) == 2 and run["inside"] and run["outcome"] == "finished"
     assert len(run["history"]["grad_W1"]) == 3 and run["frames"]
-    assert panel.plots.layout.display == "none" and panel.inside.image.layout.display is None
-    assert panel.inside.image.value[:4] == b"\x89PNG"
+    assert panel.plots.layout.display == "none" and panel.inside.box.layout.display is None
+    assert all(image.value[:4] == b"\x89PNG" for image in panel.inside.images.values())
+    assert panel.inside.caption.value.startswith("epoch 3 of 3")
     np.testing.assert_array_equal(run["epoch_params"]["W1"], run["params"]["W1"])
     panel.controls["init"].value = "normal"  # a training setting like the others
     panel.wait()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-import io
 import time
 from typing import Any
 
@@ -14,9 +13,9 @@ from matplotlib.figure import Figure
 
 from ..digits import ink_from_png, mnist_style
 from ..nn import backward, forward, init_params
-from ..plots import DigitReading, teach_step
+from ..plots import READING_PANELS, TEACH_SIZE, DigitReading, panel_pngs, teach_step
 from ..training import train
-from ._common import PANEL_CLASS, _row, _style
+from ._common import PANEL_CLASS, _plots, _row, _style
 
 # The network trained at first use when none is given: the playground's default setting.
 DEFAULT_TRAINING = dict(hidden=110, lr=0.5, n_epochs=20, batch_size=10, loss="cross_entropy",
@@ -45,7 +44,11 @@ class DrawDigit(W.VBox):
     ----------
     canvas : DigitCanvas; buttons : dict of Clear, one step, Reset
     label : ipywidgets.Dropdown; lr : ipywidgets.FloatLogSlider
-    image : ipywidgets.Image, the reading (input, outputs, hidden); teach_image : the step
+    images : dict of three ipywidgets.Image, the reading: ``input``, ``hidden``, ``outputs``
+        (in ``reading``, a row that wraps: on a phone the outputs go below the others);
+        ``image`` is the input
+    teach_images : dict of two ipywidgets.Image, the step: ``outputs`` (before and after)
+        and ``gradients`` (d_W1's images), in ``teach``, a row that wraps, hidden until a step
     status : ipywidgets.HTML
     x : ndarray (784,), the image the network sees; params, trained : the weights in use and
         those Reset restores; latency : seconds from the stroke's arrival to the picture
@@ -76,10 +79,16 @@ class DrawDigit(W.VBox):
                                    continuous_update=False)
         self.status = W.HTML("draw a digit in the box").add_class("bp-draw-status")
         self._view: DigitReading | None = None
-        self.image = W.Image(format="png").add_class("bp-draw-reading")
-        self.teach_image = W.Image(format="png", layout=W.Layout(max_width="100%"))
-        self.teach_image.add_class("bp-draw-teach")
-        self.teach_image.layout.display = "none"
+        self.images = {name: W.Image(format="png").add_class("bp-draw-reading")
+                       for name in ("input", "hidden", "outputs")}
+        self.image = self.images["input"]
+        self.reading = _plots(list(self.images.values()))
+        for image, width in zip(self.images.values(), READING_PANELS[:2], strict=False):
+            image.layout.max_width = f"{width}px"  # never scaled up: the two share a row
+        self.teach_images = {name: W.Image(format="png").add_class("bp-draw-teach")
+                             for name in ("outputs", "gradients")}
+        self.teach = _plots(list(self.teach_images.values()))
+        self.teach.layout.display = "none"
         self.canvas.observe(self._on_stroke, names="strokes")
         self.buttons["Clear"].on_click(self.clear)
         self.buttons["one step"].on_click(self.one_step)
@@ -87,17 +96,17 @@ class DrawDigit(W.VBox):
         left = W.VBox([self.canvas, self.buttons["Clear"]],
                       layout=W.Layout(max_width="100%")).add_class("bp-draw-left")
         teach = _row([self.label, self.lr, self.buttons["one step"], self.buttons["Reset"]])
-        super().__init__([_row([left, self.image]),
+        super().__init__([_row([left, self.reading]),
                           self.status, W.HTML("<b>Teach it:</b> pick the right label, then "
                                               "press <i>one step</i>"), teach,
-                          self.teach_image, _style()], layout=W.Layout(max_width="100%"))
+                          self.teach, _style()], layout=W.Layout(max_width="100%"))
         self.add_class("bp-draw-digit").add_class(PANEL_CLASS)
         if self.params is not None:
             self.show()
         else:  # no network yet: an empty reading, and training waits for the first stroke
             self._view = DigitReading(DEFAULT_TRAINING["hidden"])
-            self.image.value = self._view.png(self.x, np.zeros(10), np.zeros(
-                DEFAULT_TRAINING["hidden"]))
+            self._put(self.images, self._view.pngs(self.x, np.zeros(10), np.zeros(
+                DEFAULT_TRAINING["hidden"])))
             self.status.value = (
                 "draw a digit in the box (the network of the playground's last finished run "
                 "reads it; with none yet, the first stroke takes a few seconds more: a "
@@ -174,7 +183,7 @@ class DrawDigit(W.VBox):
         y_hat, hidden = self.read()
         if self._view is None or self._view.n_hidden != hidden.size:
             self._view = DigitReading(hidden.size)
-        self.image.value = self._view.png(self.x, y_hat, hidden)
+        self._put(self.images, self._view.pngs(self.x, y_hat, hidden))
         if self.x.any():
             self.status.value = (f"prediction: <b>{int(np.argmax(y_hat))}</b> — using "
                                  f"{html.escape(self._note)}")
@@ -185,8 +194,13 @@ class DrawDigit(W.VBox):
         """Wipe the drawing and the reading."""
         self.canvas.clear()
         self.x = np.zeros(784, dtype=np.float32)
-        self.teach_image.layout.display = "none"
+        self.teach.layout.display = "none"
         self.show()
+
+    @staticmethod
+    def _put(images: dict, pngs: list) -> None:
+        for image, png in zip(images.values(), pngs, strict=True):
+            image.value = png
 
     def step(self, label: int, lr: float) -> dict:
         """One backprop step on the drawing with ``label``: the new weights and the gradients.
@@ -217,21 +231,19 @@ class DrawDigit(W.VBox):
             return
         label, lr = int(self.label.value), float(self.lr.value)
         result = self.step(label, lr)
-        fig = Figure(figsize=(9.5, 3.1), dpi=80)
+        fig = Figure(figsize=TEACH_SIZE, dpi=80)
         FigureCanvasAgg(fig)
         teach_step(self.x, result["before"], result["after"], result["grads"]["W1"], label, lr,
                    fig=fig)
-        buffer = io.BytesIO()
-        fig.savefig(buffer, format="png", dpi=80)
-        self.teach_image.value = buffer.getvalue()
-        self.teach_image.layout.display = None
+        self._put(self.teach_images, panel_pngs(fig))
+        self.teach.layout.display = None
         self.show()
 
     def reset(self, *_: Any) -> None:
         """Restore the trained weights (undo every teaching step)."""
         if self.trained is not None:
             self.params = {k: v.copy() for k, v in self.trained.items()}
-        self.teach_image.layout.display = "none"
+        self.teach.layout.display = "none"
         self.show()
 
 

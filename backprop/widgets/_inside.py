@@ -8,6 +8,7 @@ import ipywidgets as W
 import numpy as np
 
 from ..plots import InsideView, weight_limit
+from ._common import _plots
 
 VIEWS = ("learning curves", "inside the network")
 INITS = [("N(0, 1/n_in)", "normal_scaled"), ("N(0, 1): saturates", "normal")]
@@ -31,21 +32,34 @@ class InsidePanel:
     Attributes
     ----------
     view : ipywidgets.ToggleButtons; init : ipywidgets.Dropdown
-    image : ipywidgets.Image, the inside picture
+    images : dict of four ipywidgets.Image, the inside picture's panels: ``weights``,
+        ``outputs``, ``gradients``, ``saturation`` (in ``plots``, two rows that wrap: two by
+        two on a laptop, stacked on a phone); ``image`` is the weights
+    caption : ipywidgets.HTML, the picture's title (epoch, initialisation)
+    box : ipywidgets.VBox of ``caption`` and ``plots``, shown in the inside view
     figure : backprop.plots.InsideView, built when the view is first shown
     """
 
     def __init__(self, panel: Any, init: str = "normal_scaled"):
         self.panel = panel
         self.view = W.ToggleButtons(options=VIEWS, value=VIEWS[0],
+                                    style={"button_width": "auto"},  # whole labels
                                     tooltips=["loss and accuracy per epoch",
                                               "weights, outputs, gradients, saturation"])
         self.view.add_class("bp-view-switch")
         self.init = W.Dropdown(options=INITS, value=init, description="initialisation",
                                style={"description_width": "initial"},
                                layout=W.Layout(width="260px"))
-        self.image = W.Image(format="png").add_class("bp-inside-plot")
-        self.image.layout.display = "none"
+        self.images = {name: W.Image(format="png").add_class("bp-inside-plot")
+                       for name in ("weights", "outputs", "gradients", "saturation")}
+        self.image = self.images["weights"]
+        self.caption = W.HTML().add_class("bp-inside-caption")
+        # two rows of two, each a row that wraps: never three in a row on a wide panel
+        pictures = list(self.images.values())
+        self.plots = W.VBox([_plots(pictures[:2]), _plots(pictures[2:])],
+                            layout=W.Layout(max_width="100%"))
+        self.box = W.VBox([self.caption, self.plots], layout=W.Layout(max_width="100%"))
+        self.box.layout.display = "none"
         val = panel.data.val
         self.X, self.y = val.X[:N_DIGITS], val.y[:N_DIGITS]
         self.figure: InsideView | None = None
@@ -61,8 +75,9 @@ class InsidePanel:
         n_in = 784
         return weight_limit(1.0 if config.get("init") == "normal" else n_in ** -0.5)
 
-    def png(self, run: dict, history: dict) -> bytes:
-        """The inside picture of ``run`` after the epochs in ``history`` (its newest params)."""
+    def pngs(self, run: dict, history: dict) -> tuple[str, list[bytes]]:
+        """The title and the four pictures of ``run`` after the epochs in ``history`` (its
+        newest params)."""
         if self.figure is None:
             self.figure = InsideView(self.X, self.y)
         cfg = run["config"]
@@ -70,7 +85,13 @@ class InsidePanel:
         epochs = len(history.get("train_loss", []))
         init = dict((v, k) for k, v in INITS)[cfg.get("init", "normal_scaled")]
         title = f"epoch {epochs} of {cfg['n_epochs']} · initialisation {init}"
-        return self.figure.png(params, history, cfg["n_epochs"], self.limit(cfg), title)
+        return title, self.figure.pngs(params, history, cfg["n_epochs"], self.limit(cfg))
+
+    def put(self, title: str, pngs: list[bytes]) -> None:
+        """Show a title and four pictures from :meth:`pngs`."""
+        self.caption.value = title
+        for image, png in zip(self.images.values(), pngs, strict=True):
+            image.value = png
 
     def prepare(self) -> None:
         """Draw the inside figure's backgrounds now (one per initialisation's colour scale),
@@ -84,13 +105,13 @@ class InsidePanel:
         title = "the inside view: press Train or move a slider"
         for _, init in sorted(INITS, key=lambda item: item[1] == cfg["init"]):  # current last
             params = init_params([784, cfg["hidden"], 10], rng, init=init)
-            self.image.value = self.figure.png(params, {}, cfg["n_epochs"],
-                                               self.limit({"init": init}), title)
+            self.put(title, self.figure.pngs(params, {}, cfg["n_epochs"],
+                                             self.limit({"init": init})))
 
     def _switch(self, _: Any = None) -> None:
         panel = self.panel
         panel.plots.layout.display = "none" if self.on else None
-        self.image.layout.display = None if self.on else "none"
+        self.box.layout.display = None if self.on else "none"
         newest = panel.runs[-1] if panel.runs else None
         if not self.on:
             if newest is not None and newest.get("history"):
@@ -100,6 +121,6 @@ class InsidePanel:
             self.prepare()
         if newest is not None and newest.get("inside") and newest.get("history"):
             with panel._draw_lock:
-                self.image.value = self.png(newest, newest["history"])
+                self.put(*self.pngs(newest, newest["history"]))
         elif newest is not None:
             panel.start()  # the newest run did not record the inside: run it again

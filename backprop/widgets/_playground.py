@@ -118,7 +118,7 @@ class Playground(W.VBox):
                           _row([c["n_epochs"], c["batch_size"], c["loss"], c["seed"]]),
                           _row(list(self.buttons.values())),
                           _row([self.inside.view, c["init"]]), self.status, self.plots,
-                          self.inside.image, _style()], layout=W.Layout(max_width="100%"))
+                          self.inside.box, _style()], layout=W.Layout(max_width="100%"))
         self.add_class("bp-playground").add_class(PANEL_CLASS)
         self.locked: list[str] = []
         self.hidden: list[str] = []
@@ -194,11 +194,11 @@ class Playground(W.VBox):
             if self.runs and self.runs[-1] is not run:
                 return  # a newer run owns the display
             earlier = self._earlier()
-        pngs = None  # the two curve pictures, or the inside picture alone
+        pngs = None  # the two curve pictures, or the inside view's title and four pictures
         inside = run["inside"] and self.inside.on
         if history is not None:
             with self._draw_lock:
-                pngs = (self.inside.png(run, history),) if inside else \
+                pngs = self.inside.pngs(run, history) if inside else \
                     self.curves.pngs(history, earlier, run["config"]["n_epochs"])
         with self._lock:
             if self.runs and self.runs[-1] is not run:
@@ -209,7 +209,7 @@ class Playground(W.VBox):
                 self.status.value += f" · {link_html(self)}"
             if pngs is not None:
                 if inside:
-                    self.inside.image.value = pngs[0]
+                    self.inside.put(*pngs)
                 else:
                     self._put_pictures(pngs)
                 run["frames"].append(time.perf_counter())

@@ -31,7 +31,10 @@ class StepThrough(W.VBox):
     index : int, the step shown
     buttons : dict of the Start, Back and Next buttons
     caption : ipywidgets.HTML, "step i of n: forward pass, u3" and the formula
-    image : ipywidgets.Image, the graph as a PNG
+    images : dict of two ipywidgets.Image, the graph as PNGs: ``wide`` (left to right, with
+        the formula) and ``narrow`` (top to bottom, 360 px wide, for a phone); the page
+        shows the one that fits the panel's width (style.css), the other is hidden
+    image : the wide one
     """
 
     def __init__(self, params: dict | None = None, x: Any = None, y: Any = None):
@@ -44,10 +47,13 @@ class StepThrough(W.VBox):
         self.buttons["Back"].on_click(lambda _: self.show(self.index - 1))
         self.buttons["Next"].on_click(lambda _: self.show(self.index + 1))
         self.caption = W.HTML().add_class("bp-step-caption")
-        self.image = W.Image(format="png", layout=W.Layout(max_width="100%", height="auto"))
-        self.image.add_class("bp-step-plot")
-        super().__init__([_row(list(self.buttons.values())), self.caption, self.image,
-                          _style()], layout=W.Layout(max_width="100%"))
+        self.images = {
+            layout: W.Image(format="png", layout=W.Layout(max_width="100%", height="auto"))
+            .add_class("bp-step-plot").add_class(f"bp-step-{layout}")
+            for layout in ("wide", "narrow")}
+        self.image = self.images["wide"]
+        super().__init__([_row(list(self.buttons.values())), self.caption,
+                          *self.images.values(), _style()], layout=W.Layout(max_width="100%"))
         self.add_class("bp-step-through").add_class(PANEL_CLASS)
         self.show(0)
 
@@ -55,18 +61,28 @@ class StepThrough(W.VBox):
         """Show step ``index`` (clipped to the first and last step)."""
         self.index = min(max(int(index), 0), len(self.steps) - 1)
         step = self.steps[self.index]
-        fig = Figure(figsize=plots.STEP_SIZE, dpi=100, layout="constrained")
-        plots.backprop_step(self.steps, self.index, ax=fig.add_subplot())
-        buffer = io.BytesIO()
-        fig.savefig(buffer, format="png", dpi=100)  # no pyplot: nothing for the inline backend
         phase = {"start": "start", "forward": "forward pass",
                  "backward": "backward pass"}[step.phase]
         what = "" if step.phase == "start" else f", {step.name}"
         self.caption.value = (f"<b>step {self.index} of {len(self.steps) - 1}: {phase}{what}"
                               f"</b> &nbsp; {html.escape(step.formula)}")
-        self.image.value = buffer.getvalue()
+        for layout, image in self.images.items():
+            image.value = self._png(layout)
         self.buttons["Back"].disabled = self.buttons["Start"].disabled = self.index == 0
         self.buttons["Next"].disabled = self.index == len(self.steps) - 1
+
+    def _png(self, layout: str) -> bytes:
+        if layout == "wide":
+            fig = Figure(figsize=plots.STEP_SIZE, dpi=100, layout="constrained")
+            ax = fig.add_subplot()
+        else:  # no title, no formula: the caption above says both
+            fig = Figure(figsize=plots.STEP_SIZE_NARROW, dpi=100)
+            ax = fig.add_axes((0, 0, 1, 1))
+        plots.backprop_step(self.steps, self.index, ax=ax, layout=layout,
+                            title=None if layout == "wide" else "")
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="png", dpi=100)  # no pyplot: nothing for the inline backend
+        return buffer.getvalue()
 
 
 def step_through(params: dict | None = None, x: Any = None, y: Any = None) -> StepThrough:
