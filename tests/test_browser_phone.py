@@ -1,4 +1,4 @@
-"""The playground on a phone, a tablet and a narrow JupyterLab: layout, touch, pictures.
+"""The app on a phone, a tablet and a narrow and a wide JupyterLab: layout, touch, pictures.
 
 The Voila app (``make app``'s notebook and settings) opens in headless Chromium in a phone's
 viewport (412x915, touch emulation: ``has_touch``, ``is_mobile``) and a tablet's (1024x768).
@@ -6,7 +6,8 @@ On each, once the first run has finished, the tests check that
 
 - nothing scrolls sideways: the page's scrollWidth equals the viewport's width;
 - every control of the panel is visible inside the viewport, at least 44 px high (a finger),
-  and every slider has its full label and a track at least 200 px wide;
+  with its whole label or text (none cut off), and every slider has a track at least 200 px
+  wide;
 - the learning-curve pictures: on the phone each is at least as wide as the panel's content
   and shown at least at its drawn size (so its text is not smaller than on a laptop); on the
   tablet both sit side by side at their drawn size;
@@ -14,13 +15,18 @@ On each, once the first run has finished, the tests check that
   DevTools protocol) moves it and starts a run (the status line says "running" with the new
   value) that finishes; on the phone a tap on Train starts another that finishes.
 
-The same checks of layout run in JupyterLab with a narrow window (480 px). On the phone, the
-"inside the network" widgets of the same app (draw a digit, the step-through, the inside
-view) meet the same rules: their controls a finger's size and on screen, their pictures never
-wider than their panel, and a finger (touch events, CDP) draws a digit on the canvas, taps
-one step and Next, and switches the playground to the inside view. Screenshots go to
-``test-artifacts/`` (``phone-*.png``, ``phone-inside-*.png``, ``tablet-*.png``,
-``lab-narrow-*.png``).
+The same checks of layout run in JupyterLab with a narrow window (480 px) and full width.
+
+The "inside the network" widgets of the same app (draw a digit, the step-through, the inside
+view) meet the same rules on the phone, the tablet and both JupyterLabs: their controls a
+finger's size, on screen and with their whole labels; their pictures, sent in pieces at most
+360 px wide, within their panel and shown at least at their drawn size where the panel has
+room (on a narrow panel each is drawn no wider than the panel), side by side on a wide panel
+and stacked on a narrow one; the step graph top to bottom on a narrow panel. A finger (touch
+events, CDP) or the mouse draws a digit on the canvas, taps one step and Next, and switches
+the playground to the inside view. Screenshots go to ``test-artifacts/`` (``phone-*.png``,
+``phone-inside-*.png``, ``tablet-*.png``, ``tablet-inside-*.png``, ``lab-narrow-*.png``,
+``lab-wide-*.png``).
 """
 
 from __future__ import annotations
