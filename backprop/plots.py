@@ -947,16 +947,18 @@ class InsideView:
                                             hspace=0).ravel())
         p_weights, p_digits, p_grad, p_sat = self.panels
         grid = p_weights.add_gridspec(4, 5, width_ratios=[1, 1, 1, 1, 0.12], wspace=0.08,
-                                      hspace=0.08, left=0.03, right=0.88, top=0.9, bottom=0.02)
-        self._weights, self._unit_labels = [], []
+                                      hspace=0.2, left=0.03, right=0.88, top=0.88, bottom=0.01)
+        self._weights = []
         for i in range(INSIDE_UNITS):
             ax = p_weights.add_subplot(grid[i // 4, i % 4])
             ax.set_xticks([])
             ax.set_yticks([])
-            self._unit_labels.append(ax.text(0.04, 0.96, str(i), transform=ax.transAxes,
-                                             fontsize=7, va="top", color="0.3"))
+            # The unit's number above its image and a frame just outside it: both part of
+            # the saved background, so that an update redraws only the pixels.
+            ax.set_title(f"unit {i}", fontsize=7, pad=1.5, color="0.3")
             self._weights.append(ax.imshow(np.zeros((28, 28)), cmap="RdBu_r", vmin=-1,
-                                           vmax=1))
+                                           vmax=1, interpolation="nearest"))
+            ax.set(xlim=(-0.9, 27.9), ylim=(27.9, -0.9))
         self._cbar_ax = p_weights.add_subplot(grid[:, 4])
         self._cbar = p_weights.colorbar(self._weights[0], cax=self._cbar_ax, extend="both")
         self._cbar_ax.tick_params(labelsize=8)
@@ -1009,8 +1011,6 @@ class InsideView:
                           *self._labels, *self._grad_lines, *self._sat_lines, self._title]
         for artist in self._changing:
             artist.set_animated(True)
-        self._frames = [spine for image in self._weights for spine in image.axes.spines.values()]
-        self._frames += self._unit_labels  # the unit numbers too, over the images
         self._backgrounds: dict[tuple, Any] = {}  # by limits: one per colour scale and x axis
         self.full_draws = self.blits = 0
 
@@ -1065,7 +1065,7 @@ class InsideView:
             canvas.restore_region(self._backgrounds[limits])
             self.blits += 1
         renderer = canvas.get_renderer()
-        for artist in self._changing + self._frames:  # the frames back over the images
+        for artist in self._changing:
             artist.draw(renderer)
         return np.asarray(canvas.buffer_rgba())[..., :3]
 

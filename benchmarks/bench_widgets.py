@@ -17,6 +17,8 @@ see the same machine. Prints medians over the repeats:
 - the same slider moves with the playground's inside view on (issue 11: weights, outputs,
   gradient sizes and saturation redrawn as it trains, ``train(inside=True)``), beside the
   same training alone, and the cost of one inside picture;
+- one blitted inside picture and one digit reading sent whole (one PNG) and cut into the
+  pieces a phone lays out (what the widgets send: 4 and 3 PNGs);
 - draw a digit: from a stroke's arrival in the kernel to the new picture sent (PNG decode,
   MNIST-style preparation, forward pass, blitted picture; target < 100 ms), beside the
   preparation and forward pass alone; the browser adds its message round trip;
@@ -112,6 +114,33 @@ def inside_picture_costs(data) -> tuple[float, float]:
         view.pngs(params, history, 20, 0.5, f"epoch {i + 1}")
         (full if view.full_draws > before else blit).append(time.process_time() - cpu)
     return statistics.median(full), statistics.median(blit)
+
+
+def piece_costs(data, repeats: int = 30) -> dict[str, tuple[float, float]]:
+    """Median CPU seconds of one blitted picture sent whole (one PNG) and cut into the pieces
+    a phone lays out (what the widgets send), for the inside view and the digit reading."""
+    rng = np.random.default_rng(0)
+    params = bp.init_params([784, SETTINGS["hidden"], 10], rng)
+    history = {"grad_W1": [0.01], "grad_W2": [0.02], "saturated_1": [0.3],
+               "saturated_2": [0.5]}
+    inside = plots.InsideView(data.val.X[:5], data.val.y[:5])
+    reading = plots.DigitReading(SETTINGS["hidden"])
+    x, y_hat, hidden = data.val.X[0], np.full(10, 0.1), np.full(SETTINGS["hidden"], 0.5)
+    calls = {"inside view": (lambda: inside.png(params, history, 20, 0.5),
+                             lambda: inside.pngs(params, history, 20, 0.5)),
+             "digit reading": (lambda: reading.png(x, y_hat, hidden),
+                               lambda: reading.pngs(x, y_hat, hidden))}
+    out = {}
+    for name, (whole, pieces) in calls.items():
+        whole(), pieces()  # the full draw, once
+        times: tuple[list, list] = ([], [])
+        for _ in range(repeats):
+            for kind, call in enumerate((whole, pieces)):
+                cpu = time.process_time()
+                call()
+                times[kind].append(time.process_time() - cpu)
+        out[name] = (statistics.median(times[0]), statistics.median(times[1]))
+    return out
 
 
 def _stroke_png(image: np.ndarray) -> str:
@@ -265,6 +294,10 @@ def main() -> None:
     report("inside view on", rows, args.repeats)
     print(f"  pictures sent per run: {frames:.0f}; one inside picture: full draw "
           f"{1e3 * full:.0f} ms CPU, blit {1e3 * blit:.1f} ms CPU (PNG included)")
+
+    for name, (whole, pieces) in piece_costs(data).items():
+        print(f"  {name}, one blitted picture: {1e3 * whole:.1f} ms CPU as one PNG, "
+              f"{1e3 * pieces:.1f} ms CPU cut into the pieces a phone lays out")
 
     whole, alone = draw_latency(data, args.repeats)
     print(f"draw a digit, medians over {args.repeats} strokes: stroke -> picture sent "

@@ -56,6 +56,7 @@ DEVICES = {
     "tablet": dict(viewport={"width": 1024, "height": 768}, has_touch=True),
 }
 TOUCH_TARGET = 44  # px, a finger
+READ_PICTURE = 20  # s for a new picture after a tap (a timeout, not a timing)
 MIN_TRACK = 200  # px, a usable slider track
 SLOP = 1  # px of rounding
 MARGIN = 2  # px, ipywidgets' margin around each widget (--jp-widgets-margin)
@@ -324,6 +325,19 @@ def test_app_on_a_device(voila, device_page):  # noqa: F811
             wait_until(lambda: pg.finished_with({"learning rate": lr}), RUN_DONE,
                        lambda: f"the run after tapping Train did not finish: {pg.describe()}")
             screenshot_whole(page, f"{device}-5-tapped-train")
+            # Stop and Clear, tapped: a long run (200 epochs) stops after its current epoch;
+            # Clear redraws the picture without the faded earlier runs.
+            pg.press("epochs", "End")
+            wait_until(lambda: any(text.startswith("running") and "200 epochs" in text
+                                   for text in seen(page)),
+                       RUN_DONE, lambda: f"no 200-epoch run: {seen(page)}")
+            pg.root.locator("button.jupyter-button", has_text="Stop").first.tap()
+            wait_until(lambda: pg.status().startswith("stopped"), RUN_DONE, pg.describe)
+            before = pg.src()
+            pg.root.locator("button.jupyter-button", has_text="Clear").first.tap()
+            wait_until(lambda: pg.src() != before, READ_PICTURE,
+                       lambda: "the picture did not change after tapping Clear")
+            check_no_sideways_scroll(page)
 
 
 LAB_WIDTHS = {"lab-narrow": 480, "lab-wide": 1280}
@@ -572,6 +586,14 @@ def test_inside_widgets_on_a_device(voila, device_page):  # noqa: F811
         check_no_sideways_scroll(page)
         teach.scroll_into_view_if_needed()
         screenshot(page, f"{device}-inside-3-one-step")
+        # Reset and Clear, tapped: the teaching picture goes, then the drawing.
+        draw.locator("button", has_text="Reset").tap()
+        wait_until(lambda: not teach.is_visible(), READ, lambda: "Reset left the step shown")
+        draw.locator("button", has_text="Clear").tap()
+        wait_until(lambda: status.inner_text().startswith("draw a digit"), READ,
+                   lambda: f"status after tapping Clear: {status.inner_text()!r}")
+        assert max(canvas.evaluate(INK_AT_JS, [[0.5, 0.2], [0.6, 0.525]])) == 0, \
+            "the canvas still holds ink after tapping Clear"
 
         # The step-through: a tap on Next moves on, and the caption says so.
         steps.scroll_into_view_if_needed()
@@ -588,6 +610,16 @@ def test_inside_widgets_on_a_device(voila, device_page):  # noqa: F811
         check_inside_layout(width, narrow, steps=steps)
         picture.scroll_into_view_if_needed()
         screenshot(page, f"{device}-inside-4-step-through")
+        # Next again, then Back and Start, tapped
+        steps.locator("button", has_text="Next").tap()
+        wait_until(lambda: "forward pass, u2" in caption.inner_text(), READ,
+                   lambda: f"caption after a second Next: {caption.inner_text()!r}")
+        steps.locator("button", has_text="Back").tap()
+        wait_until(lambda: "forward pass, u1" in caption.inner_text(), READ,
+                   lambda: f"caption after tapping Back: {caption.inner_text()!r}")
+        steps.locator("button", has_text="Start").tap()
+        wait_until(lambda: caption.inner_text().startswith("step 0 of"), READ,
+                   lambda: f"caption after tapping Start: {caption.inner_text()!r}")
 
         # The playground's inside view, switched on with a tap: its picture fits the panel.
         inside = pg.root.locator("img.bp-inside-plot").first
