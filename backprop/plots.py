@@ -39,9 +39,10 @@ def _png(rgb: np.ndarray) -> bytes:
 
 def _cut(rgb: np.ndarray, panel) -> np.ndarray:
     """The pixels of ``panel`` (a sub-figure) in ``rgb``, the drawn figure's buffer."""
-    height = rgb.shape[0]
-    x0, y0, x1, y1 = (round(v) for v in panel.bbox.extents)
-    return rgb[height - y1:height - y0, x0:x1]
+    height, width = rgb.shape[:2]
+    # (a figure of a fractional pixel size is drawn with the fraction cut off)
+    x0, y0, x1, y1 = (max(round(v), 0) for v in panel.bbox.extents)
+    return rgb[max(height - y1, 0):height - y0, x0:min(x1, width)]
 
 
 def panel_pngs(fig, panels: Sequence | None = None) -> list[bytes]:
@@ -430,7 +431,6 @@ class LiveCurves:
         ax_acc.set_ylim(80, 101) if percent else ax_acc.set_ylim(0.8, 1.01)
         self.fig.canvas.draw()
         self.fig.set_layout_engine("none")
-        self._split = width // 2  # the column where the accuracy panel starts
         self._earlier_lines: list = []
         self._earlier: list = []
         self._limits = self._frame = self._background = None
@@ -453,10 +453,7 @@ class LiveCurves:
         bytes, a PNG image
         """
         self.update(history, earlier, n_epochs)
-        rgb = np.asarray(self.fig.canvas.buffer_rgba())[..., :3]
-        buf = io.BytesIO()
-        Image.fromarray(rgb).save(buf, format="png", compress_level=1)  # speed over size
-        return buf.getvalue()
+        return _png(np.asarray(self.fig.canvas.buffer_rgba())[..., :3])
 
     def pngs(self, history: Mapping[str, Sequence[float]] | None = None,
              earlier: Sequence[Mapping[str, Sequence[float]]] = (),
@@ -468,12 +465,8 @@ class LiveCurves:
         """
         self.update(history, earlier, n_epochs)
         rgb = np.asarray(self.fig.canvas.buffer_rgba())[..., :3]
-        pictures = []
-        for part in (rgb[:, :self._split], rgb[:, self._split:]):
-            buf = io.BytesIO()
-            Image.fromarray(np.ascontiguousarray(part)).save(buf, format="png", compress_level=1)
-            pictures.append(buf.getvalue())
-        return pictures[0], pictures[1]
+        loss, acc = (_png(_cut(rgb, panel)) for panel in self.panels)
+        return loss, acc
 
     def update(self, history=None, earlier=(), n_epochs: int | None = None) -> None:
         """Draw into the figure's canvas without encoding it (see :meth:`png`)."""

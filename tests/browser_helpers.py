@@ -73,6 +73,24 @@ def launch_browser():
             chromium.close()
 
 
+@contextlib.contextmanager
+def browser_page(browser, log_name: str, **options):
+    """A page in a new browser context with ``options`` (viewport, touch, ...), its console
+    kept in ``test-artifacts/<log_name>-console.log``; the context is closed afterwards."""
+    context = browser.new_context(**options)
+    context.set_default_timeout(30_000)
+    page = context.new_page()
+    messages = []
+    page.on("console", lambda m: messages.append(f"console.{m.type}: {m.text}"))
+    page.on("pageerror", lambda e: messages.append(f"pageerror: {e}"))
+    try:
+        yield page
+    finally:
+        ARTIFACTS.mkdir(exist_ok=True)
+        (ARTIFACTS / f"{log_name}-console.log").write_text("\n".join(messages) + "\n")
+        context.close()
+
+
 def free_port() -> int:
     """A TCP port on 127.0.0.1 that was free a moment ago (the kernel picks it)."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:

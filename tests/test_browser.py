@@ -19,10 +19,10 @@ from pathlib import Path
 
 import pytest
 from browser_helpers import (
-    ARTIFACTS,
     REPO,
     STATES,
     Server,
+    browser_page,
     close,
     free_port,
     isolated_env,
@@ -50,18 +50,9 @@ def browser():
 
 @pytest.fixture
 def page(browser, request):
-    context = browser.new_context(viewport={"width": 1280, "height": 1000})
-    context.set_default_timeout(30_000)
-    page = context.new_page()
-    messages = []
-    page.on("console", lambda m: messages.append(f"console.{m.type}: {m.text}"))
-    page.on("pageerror", lambda e: messages.append(f"pageerror: {e}"))
-    try:
+    with browser_page(browser, request.node.name,
+                      viewport={"width": 1280, "height": 1000}) as page:
         yield page
-    finally:
-        ARTIFACTS.mkdir(exist_ok=True)
-        (ARTIFACTS / f"{request.node.name}-console.log").write_text("\n".join(messages) + "\n")
-        context.close()
 
 
 @pytest.fixture

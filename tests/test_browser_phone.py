@@ -34,7 +34,7 @@ from __future__ import annotations
 from itertools import pairwise
 
 import pytest
-from browser_helpers import close, number_after, screenshot, wait_until
+from browser_helpers import browser_page, close, number_after, screenshot, wait_until
 from test_browser import (  # noqa: F401  (fixtures, shared with the desktop tests)
     LAB_PANEL,
     RUN_DONE,
@@ -133,20 +133,9 @@ WIDTHS_JS = """() => {
 
 @pytest.fixture
 def device_page(browser, request):  # noqa: F811  (the fixture imported above)
-    device = request.param
-    context = browser.new_context(**DEVICES[device])
-    context.set_default_timeout(30_000)
-    page = context.new_page()
-    messages = []
-    page.on("console", lambda m: messages.append(f"console.{m.type}: {m.text}"))
-    page.on("pageerror", lambda e: messages.append(f"pageerror: {e}"))
-    try:
-        yield device, page
-    finally:
-        from browser_helpers import ARTIFACTS
-        ARTIFACTS.mkdir(exist_ok=True)
-        (ARTIFACTS / f"{request.node.name}-console.log").write_text("\n".join(messages) + "\n")
-        context.close()
+    """A phone's or a tablet's page (``DEVICES[name]``): (name, page)."""
+    with browser_page(browser, request.node.name, **DEVICES[request.param]) as page:
+        yield request.param, page
 
 
 def check_no_sideways_scroll(page) -> dict:
@@ -343,43 +332,52 @@ def test_app_on_a_device(voila, device_page):  # noqa: F811
 LAB_WIDTHS = {"lab-narrow": 480, "lab-wide": 1280}
 
 
-@pytest.mark.parametrize("name", list(LAB_WIDTHS))
-def test_playground_in_jupyterlab_narrow_and_wide(lab, browser, name):  # noqa: F811
-    """The same panel in JupyterLab, in a narrow window and full width: the same rules."""
-    base, token = lab
+@pytest.fixture
+def lab_window(browser, request):  # noqa: F811
+    """A browser window of ``LAB_WIDTHS[name]`` for JupyterLab: (name, width, page)."""
+    name = request.param
     width = LAB_WIDTHS[name]
-    context = browser.new_context(viewport={"width": width, "height": 900})
-    context.set_default_timeout(30_000)
-    page = context.new_page()
-    try:
-        with screenshot_on_failure(page, name):
-            open_in_lab(page, base, token)
-            # The notebook alone in the window, as a student with a narrow window has it.
-            page.evaluate("() => window.jupyterapp.shell.collapseLeft()")
-            page.evaluate("() => window.jupyterapp.commands.execute('runmenu:run-all')")
-            pg = Playground(page, LAB_PANEL)
-            pg.root.wait_for(state="visible", timeout=WIDGETS_SHOWN * 1000)
-            pg.plot.wait_for(state="visible")
-            wait_until(lambda: pg.status().startswith(("finished", "error")), RUN_DONE,
-                       pg.describe)
-            pg.check_not_error()
-            pg.root.scroll_into_view_if_needed()
-            screenshot(page, f"{name}-1-first-run")
-            check_no_sideways_scroll(page)
-            panel_right = pg.root.evaluate("e => e.getBoundingClientRect().right")
-            check_controls(pg, min(width, panel_right + SLOP))
-            if width < 600:
-                check_pictures_phone(pg)
-            else:
-                check_pictures_wide(pg)
-            pg.press("learning rate", "ArrowRight")
-            lr = wait_until(lambda: pg.value("learning rate") != 0.5
-                            and pg.value("learning rate"), 10, pg.describe)
-            wait_until(lambda: pg.finished_with({"learning rate": lr}), RUN_DONE, pg.describe)
-            pg.root.scroll_into_view_if_needed()
-            screenshot(page, f"{name}-2-moved")
-    finally:
-        context.close()
+    with browser_page(browser, request.node.name,
+                      viewport={"width": width, "height": 900}) as page:
+        yield name, width, page
+
+
+def run_app_in_lab(page, lab_server) -> Playground:
+    """The app notebook opened in JupyterLab alone in the window (the file browser folded,
+    as a student with a narrow window has it), run, its playground's first run ended."""
+    base, token = lab_server
+    open_in_lab(page, base, token)
+    page.evaluate("() => window.jupyterapp.shell.collapseLeft()")
+    page.evaluate("() => window.jupyterapp.commands.execute('runmenu:run-all')")
+    pg = Playground(page, LAB_PANEL)
+    pg.root.wait_for(state="visible", timeout=WIDGETS_SHOWN * 1000)
+    pg.plot.wait_for(state="visible")
+    wait_until(lambda: pg.status().startswith(("finished", "error")), RUN_DONE, pg.describe)
+    pg.check_not_error()
+    return pg
+
+
+@pytest.mark.parametrize("lab_window", list(LAB_WIDTHS), indirect=True)
+def test_playground_in_jupyterlab_narrow_and_wide(lab, lab_window):  # noqa: F811
+    """The same panel in JupyterLab, in a narrow window and full width: the same rules."""
+    name, width, page = lab_window
+    with screenshot_on_failure(page, name):
+        pg = run_app_in_lab(page, lab)
+        pg.root.scroll_into_view_if_needed()
+        screenshot(page, f"{name}-1-first-run")
+        check_no_sideways_scroll(page)
+        panel_right = pg.root.evaluate("e => e.getBoundingClientRect().right")
+        check_controls(pg, min(width, panel_right + SLOP))
+        if width < 600:
+            check_pictures_phone(pg)
+        else:
+            check_pictures_wide(pg)
+        pg.press("learning rate", "ArrowRight")
+        lr = wait_until(lambda: pg.value("learning rate") != 0.5
+                        and pg.value("learning rate"), 10, pg.describe)
+        wait_until(lambda: pg.finished_with({"learning rate": lr}), RUN_DONE, pg.describe)
+        pg.root.scroll_into_view_if_needed()
+        screenshot(page, f"{name}-2-moved")
 
 
 # -- the "inside the network" widgets on a phone (issue 11's student view) ------------------
@@ -470,6 +468,13 @@ def check_pieces(root, selector: str, viewport_width: float, count: int,
             assert natural[0] <= info["content"] + SLOP, \
                 f"{name} is drawn {natural[0]} px wide for a {info['content']:.0f}-px panel"
     return info
+
+
+def wait_loaded(page, pictures) -> None:
+    """Wait until every picture of the locator ``pictures`` has loaded (its drawn size known)."""
+    for picture in pictures.all():
+        page.wait_for_function("img => img.complete && img.naturalWidth > 0",
+                               arg=picture.element_handle())
 
 
 def rows_of(info: dict) -> list[int]:
@@ -580,8 +585,7 @@ def test_inside_widgets_on_a_device(voila, device_page):  # noqa: F811
         draw.locator("button", has_text="one step").tap()
         wait_until(lambda: teach.is_visible() and teach.get_attribute("src"), READ,
                    lambda: "no picture after tapping one step")
-        page.wait_for_function("img => img.complete && img.naturalWidth > 0",
-                               arg=teach.element_handle())
+        wait_loaded(page, draw.locator("img.bp-draw-teach"))
         check_inside_layout(width, narrow, draw=draw, taught=True)
         check_no_sideways_scroll(page)
         teach.scroll_into_view_if_needed()
@@ -633,9 +637,7 @@ def test_inside_widgets_on_a_device(voila, device_page):  # noqa: F811
         wait_until(lambda: pg_status.inner_text() != was
                    and pg_status.inner_text().startswith("finished"), RUN_DONE,
                    lambda: f"status {pg_status.inner_text()!r}")
-        for piece in pg.root.locator("img.bp-inside-plot").all():
-            page.wait_for_function("img => img.complete && img.naturalWidth > 0",
-                                   arg=piece.element_handle())
+        wait_loaded(page, pg.root.locator("img.bp-inside-plot"))
         check_inside_layout(width, narrow, playground=pg.root)
         check_controls(pg, width)
         check_no_sideways_scroll(page)
@@ -644,84 +646,66 @@ def test_inside_widgets_on_a_device(voila, device_page):  # noqa: F811
         screenshot_whole(page, f"{device}-inside-6-whole")
 
 
-@pytest.mark.parametrize("name", list(LAB_WIDTHS))
-def test_inside_widgets_in_jupyterlab_narrow_and_wide(lab, browser, name):  # noqa: F811
+@pytest.mark.parametrize("lab_window", list(LAB_WIDTHS), indirect=True)
+def test_inside_widgets_in_jupyterlab_narrow_and_wide(lab, lab_window):  # noqa: F811
     """Draw a digit, the step-through and the inside view in JupyterLab, in a narrow window
     and full width, with the mouse: the same rules as on a phone and a tablet."""
     from test_browser_inside import _stroke
 
-    base, token = lab
-    width = LAB_WIDTHS[name]
+    name, width, page = lab_window
     narrow = width < 600
-    context = browser.new_context(viewport={"width": width, "height": 900})
-    context.set_default_timeout(30_000)
-    page = context.new_page()
-    try:
-        with screenshot_on_failure(page, f"{name}-inside"):
-            open_in_lab(page, base, token)
-            page.evaluate("() => window.jupyterapp.shell.collapseLeft()")
-            page.evaluate("() => window.jupyterapp.commands.execute('runmenu:run-all')")
-            pg = Playground(page, LAB_PANEL)
-            pg.root.wait_for(state="visible", timeout=WIDGETS_SHOWN * 1000)
-            wait_until(lambda: pg.status().startswith(("finished", "error")), RUN_DONE,
-                       pg.describe)
-            pg.check_not_error()
-            # (JupyterLab renders only the cells in view: each panel is scrolled to first.)
-            notebook = page.locator(LAB_PANEL)
-            draw = notebook.locator(".bp-draw-digit").first
-            draw.scroll_into_view_if_needed(timeout=WIDGETS_SHOWN * 1000)
-            draw.wait_for(state="visible", timeout=WIDGETS_SHOWN * 1000)
-            canvas = draw.locator("canvas.bp-digit-canvas")
-            reading = draw.locator("img.bp-draw-reading").first
-            status = draw.locator(".bp-draw-status").first
-            reading.wait_for(state="visible")
-            before = reading.get_attribute("src")
-            canvas.scroll_into_view_if_needed()
-            _stroke(page, canvas, SEVEN)
-            wait_until(lambda: reading.get_attribute("src") != before
-                       and "prediction" in status.text_content(), READ,
-                       lambda: f"no new reading after a stroke: {status.text_content()!r}")
-            draw.locator("button", has_text="one step").click()
-            teach = draw.locator("img.bp-draw-teach").first
-            wait_until(lambda: teach.is_visible() and teach.get_attribute("src"), READ,
-                       lambda: "no picture after one step")
-            for piece in draw.locator("img.bp-draw-reading, img.bp-draw-teach").all():
-                page.wait_for_function("img => img.complete && img.naturalWidth > 0",
-                                       arg=piece.element_handle())
-            right = draw.evaluate("e => e.getBoundingClientRect().right")
-            panel_controls(draw, min(width, right + SLOP),
-                           {"button": 3, "dropdown": 1, "slider": 1})
-            check_inside_layout(width, narrow, draw=draw, taught=True)
-            check_no_sideways_scroll(page)
-            teach.scroll_into_view_if_needed()
-            screenshot(page, f"{name}-inside-1-taught")
+    with screenshot_on_failure(page, f"{name}-inside"):
+        pg = run_app_in_lab(page, lab)
+        # (JupyterLab renders only the cells in view: each panel is scrolled to first.)
+        notebook = page.locator(LAB_PANEL)
+        draw = notebook.locator(".bp-draw-digit").first
+        draw.scroll_into_view_if_needed(timeout=WIDGETS_SHOWN * 1000)
+        draw.wait_for(state="visible", timeout=WIDGETS_SHOWN * 1000)
+        canvas = draw.locator("canvas.bp-digit-canvas")
+        reading = draw.locator("img.bp-draw-reading").first
+        status = draw.locator(".bp-draw-status").first
+        reading.wait_for(state="visible")
+        before = reading.get_attribute("src")
+        canvas.scroll_into_view_if_needed()
+        _stroke(page, canvas, SEVEN)
+        wait_until(lambda: reading.get_attribute("src") != before
+                   and "prediction" in status.text_content(), READ,
+                   lambda: f"no new reading after a stroke: {status.text_content()!r}")
+        draw.locator("button", has_text="one step").click()
+        teach = draw.locator("img.bp-draw-teach").first
+        wait_until(lambda: teach.is_visible() and teach.get_attribute("src"), READ,
+                   lambda: "no picture after one step")
+        wait_loaded(page, draw.locator("img.bp-draw-reading, img.bp-draw-teach"))
+        right = draw.evaluate("e => e.getBoundingClientRect().right")
+        panel_controls(draw, min(width, right + SLOP),
+                       {"button": 3, "dropdown": 1, "slider": 1})
+        check_inside_layout(width, narrow, draw=draw, taught=True)
+        check_no_sideways_scroll(page)
+        teach.scroll_into_view_if_needed()
+        screenshot(page, f"{name}-inside-1-taught")
 
-            steps = notebook.locator(".bp-step-through").first
-            steps.scroll_into_view_if_needed(timeout=WIDGETS_SHOWN * 1000)
-            caption = steps.locator(".bp-step-caption").first
-            steps.locator("button", has_text="Next").click()
-            wait_until(lambda: "forward pass, u1" in caption.text_content(), READ,
-                       lambda: f"caption after Next: {caption.text_content()!r}")
-            check_inside_layout(width, narrow, steps=steps)
-            check_no_sideways_scroll(page)
-            screenshot(page, f"{name}-inside-2-step-through")
+        steps = notebook.locator(".bp-step-through").first
+        steps.scroll_into_view_if_needed(timeout=WIDGETS_SHOWN * 1000)
+        caption = steps.locator(".bp-step-caption").first
+        steps.locator("button", has_text="Next").click()
+        wait_until(lambda: "forward pass, u1" in caption.text_content(), READ,
+                   lambda: f"caption after Next: {caption.text_content()!r}")
+        check_inside_layout(width, narrow, steps=steps)
+        check_no_sideways_scroll(page)
+        screenshot(page, f"{name}-inside-2-step-through")
 
-            pg.root.scroll_into_view_if_needed()
-            was = pg.status()
-            pg.root.locator(".bp-view-switch button", has_text="inside the network").click()
-            inside = pg.root.locator("img.bp-inside-plot").first
-            wait_until(lambda: inside.is_visible(), READ,
-                       lambda: "the inside view did not appear")
-            wait_until(lambda: pg.status() != was and pg.status().startswith("finished"),
-                       RUN_DONE, pg.describe)
-            for piece in pg.root.locator("img.bp-inside-plot").all():
-                page.wait_for_function("img => img.complete && img.naturalWidth > 0",
-                                       arg=piece.element_handle())
-            check_inside_layout(width, narrow, playground=pg.root)
-            right = pg.root.evaluate("e => e.getBoundingClientRect().right")
-            check_controls(pg, min(width, right + SLOP))
-            check_no_sideways_scroll(page)
-            inside.scroll_into_view_if_needed()
-            screenshot(page, f"{name}-inside-3-inside-view")
-    finally:
-        context.close()
+        pg.root.scroll_into_view_if_needed()
+        was = pg.status()
+        pg.root.locator(".bp-view-switch button", has_text="inside the network").click()
+        inside = pg.root.locator("img.bp-inside-plot").first
+        wait_until(lambda: inside.is_visible(), READ,
+                   lambda: "the inside view did not appear")
+        wait_until(lambda: pg.status() != was and pg.status().startswith("finished"),
+                   RUN_DONE, pg.describe)
+        wait_loaded(page, pg.root.locator("img.bp-inside-plot"))
+        check_inside_layout(width, narrow, playground=pg.root)
+        right = pg.root.evaluate("e => e.getBoundingClientRect().right")
+        check_controls(pg, min(width, right + SLOP))
+        check_no_sideways_scroll(page)
+        inside.scroll_into_view_if_needed()
+        screenshot(page, f"{name}-inside-3-inside-view")

@@ -32,6 +32,12 @@ def _plots(images: list[W.Image]) -> W.Box:
         "bp-plots")
 
 
+def _put(images: dict, pngs) -> None:
+    """Show the pictures ``pngs`` (bytes) in the image widgets ``images``, in order."""
+    for image, png in zip(images.values(), pngs, strict=True):
+        image.value = png
+
+
 @cache
 def _css() -> str:
     return resources.files(__package__).joinpath("style.css").read_text(encoding="utf-8")

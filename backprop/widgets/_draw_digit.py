@@ -15,7 +15,7 @@ from ..digits import ink_from_png, mnist_style
 from ..nn import backward, forward, init_params
 from ..plots import READING_PANELS, TEACH_SIZE, DigitReading, panel_pngs, teach_step
 from ..training import train
-from ._common import PANEL_CLASS, _plots, _row, _style
+from ._common import PANEL_CLASS, _plots, _put, _row, _style
 
 # The network trained at first use when none is given: the playground's default setting.
 DEFAULT_TRAINING = dict(hidden=110, lr=0.5, n_epochs=20, batch_size=10, loss="cross_entropy",
@@ -105,7 +105,7 @@ class DrawDigit(W.VBox):
             self.show()
         else:  # no network yet: an empty reading, and training waits for the first stroke
             self._view = DigitReading(DEFAULT_TRAINING["hidden"])
-            self._put(self.images, self._view.pngs(self.x, np.zeros(10), np.zeros(
+            _put(self.images, self._view.pngs(self.x, np.zeros(10), np.zeros(
                 DEFAULT_TRAINING["hidden"])))
             self.status.value = (
                 "draw a digit in the box (the network of the playground's last finished run "
@@ -183,7 +183,7 @@ class DrawDigit(W.VBox):
         y_hat, hidden = self.read()
         if self._view is None or self._view.n_hidden != hidden.size:
             self._view = DigitReading(hidden.size)
-        self._put(self.images, self._view.pngs(self.x, y_hat, hidden))
+        _put(self.images, self._view.pngs(self.x, y_hat, hidden))
         if self.x.any():
             self.status.value = (f"prediction: <b>{int(np.argmax(y_hat))}</b> — using "
                                  f"{html.escape(self._note)}")
@@ -196,11 +196,6 @@ class DrawDigit(W.VBox):
         self.x = np.zeros(784, dtype=np.float32)
         self.teach.layout.display = "none"
         self.show()
-
-    @staticmethod
-    def _put(images: dict, pngs: list) -> None:
-        for image, png in zip(images.values(), pngs, strict=True):
-            image.value = png
 
     def step(self, label: int, lr: float) -> dict:
         """One backprop step on the drawing with ``label``: the new weights and the gradients.
@@ -235,7 +230,7 @@ class DrawDigit(W.VBox):
         FigureCanvasAgg(fig)
         teach_step(self.x, result["before"], result["after"], result["grads"]["W1"], label, lr,
                    fig=fig)
-        self._put(self.teach_images, panel_pngs(fig))
+        _put(self.teach_images, panel_pngs(fig))
         self.teach.layout.display = None
         self.show()
 

@@ -8,7 +8,7 @@ import ipywidgets as W
 import numpy as np
 
 from ..plots import InsideView, weight_limit
-from ._common import _plots
+from ._common import _plots, _put
 
 VIEWS = ("learning curves", "inside the network")
 INITS = [("N(0, 1/n_in)", "normal_scaled"), ("N(0, 1): saturates", "normal")]
@@ -90,8 +90,7 @@ class InsidePanel:
     def put(self, title: str, pngs: list[bytes]) -> None:
         """Show a title and four pictures from :meth:`pngs`."""
         self.caption.value = title
-        for image, png in zip(self.images.values(), pngs, strict=True):
-            image.value = png
+        _put(self.images, pngs)
 
     def prepare(self) -> None:
         """Draw the inside figure's backgrounds now (one per initialisation's colour scale),

@@ -20,7 +20,7 @@ from ..data import load_mnist
 from ..nn import init_params
 from ..plots import LiveCurves
 from ..training import train
-from ._common import LOSSES, PANEL_CLASS, _describe, _plots, _row, _style
+from ._common import LOSSES, PANEL_CLASS, _describe, _plots, _put, _row, _style
 from ._inside import InsidePanel
 from ._presets import hide_controls, link_html, lock_controls
 
@@ -133,10 +133,6 @@ class Playground(W.VBox):
         """The loss picture (the first of ``images``)."""
         return self.images["loss"]
 
-    def _put_pictures(self, pngs: tuple[bytes, bytes]) -> None:
-        for image, png in zip(self.images.values(), pngs, strict=True):
-            image.value = png
-
     def config(self) -> dict:
         """The current settings, by name."""
         return {k: w.value for k, w in self.controls.items()}
@@ -171,7 +167,7 @@ class Playground(W.VBox):
             current = self.runs[-1]["history"] if self.runs else None
             n = self.runs[-1]["config"]["n_epochs"] if self.runs else None
         with self._draw_lock:
-            self._put_pictures(self.curves.pngs(current, [], n))
+            _put(self.images, self.curves.pngs(current, [], n))
 
     def wait(self, timeout: float = 60.0) -> None:
         """Block until the newest run has ended (for scripts and tests)."""
@@ -211,7 +207,7 @@ class Playground(W.VBox):
                 if inside:
                     self.inside.put(*pngs)
                 else:
-                    self._put_pictures(pngs)
+                    _put(self.images, pngs)
                 run["frames"].append(time.perf_counter())
 
     def _busy_note(self, run: dict) -> None:
