@@ -13,6 +13,7 @@ from test_browser import (  # noqa: F401  (pytest fixtures, shared)
     LAB_PANEL,
     SERVER_START,
     WIDGETS_SHOWN,
+    Playground,
     app_dir,
     browser,
     lab,
@@ -142,24 +143,18 @@ def test_url_presets_in_voila(request):
     (base, token), tab = request.getfixturevalue("voila"), request.getfixturevalue("page")
     tab.goto(f"{base}/?{PRESET}&token={token}", timeout=WIDGETS_SHOWN * 1000)
     with screenshot_on_failure(tab, "inside-presets"):
-        root = tab.locator(".bp-playground").first
+        pg = Playground(tab, "body")
+        root = pg.root
         root.wait_for(state="visible", timeout=WIDGETS_SHOWN * 1000)
-        status = root.locator(".bp-status").first
-
-        def readout(description):
-            label = tab.locator(".widget-label").get_by_text(description, exact=True)
-            return root.locator(".widget-slider").filter(has=label).first
-
         # the run the address asked for: it ends with the address's values in the status line
         wait_until(lambda: "finished: learning rate 0.01, hidden units 30, 5 epochs"
-                   in status.inner_text(), RUN_DONE, lambda: f"status {status.inner_text()!r}")
-        assert float(readout("learning rate").locator(".widget-readout").inner_text()) == 0.01
-        assert float(readout("hidden units").locator(".widget-readout").inner_text()) == 30
+                   in pg.status(), RUN_DONE, pg.describe)
+        assert pg.value("learning rate") == 0.01 and pg.value("hidden units") == 30
         # hidden controls gone, the locked one shown but fixed
         for gone in ("batch size", "loss"):
             label = root.locator(".widget-label").get_by_text(gone, exact=True)
             assert label.count() == 0 or not label.first.is_visible(), f"{gone} still shown"
-        epochs = readout("epochs")
+        epochs = pg.slider("epochs")
         locked = epochs.evaluate(
             "el => [el.className, !!el.querySelector('[disabled]'),"
             " !!el.querySelector('.noUi-target[disabled]')]")
@@ -169,7 +164,7 @@ def test_url_presets_in_voila(request):
         note = tab.locator(".bp-preset-note").first
         assert note.is_visible() and "seed=abc: not a whole number" in note.inner_text()
         # the status line offers the link of the current settings
-        link = status.locator("a.bp-settings-link")
+        link = pg.status_line.locator("a.bp-settings-link")
         href = link.get_attribute("href")
         assert href.startswith("?lr=0.01&hidden=30&epochs=5&batch_size=10&loss=cross_entropy")
         assert "lock=epochs" in href and "hide=batch_size,loss" in href
@@ -181,22 +176,21 @@ def test_inside_view_in_voila(request):
     (base, token), tab = request.getfixturevalue("voila"), request.getfixturevalue("page")
     tab.goto(f"{base}/?token={token}", timeout=WIDGETS_SHOWN * 1000)
     with screenshot_on_failure(tab, "inside-view"):
-        root = tab.locator(".bp-playground").first
+        pg = Playground(tab, "body")
+        root = pg.root
         root.wait_for(state="visible", timeout=WIDGETS_SHOWN * 1000)
-        status = root.locator(".bp-status").first
-        wait_until(lambda: status.inner_text().startswith(("finished", "error")), RUN_DONE,
-                   lambda: f"status {status.inner_text()!r}")
-        curves = root.locator("img.bp-plot, .bp-plot img").first
+        wait_until(lambda: pg.status().startswith(("finished", "error")), RUN_DONE,
+                   pg.describe)
+        curves = pg.plot
         inside = root.locator("img.bp-inside-plot, .bp-inside-plot img").first
         assert curves.is_visible() and not inside.is_visible()
-        before = status.inner_text()
+        before = pg.status()
         root.locator(".bp-view-switch button", has_text="inside the network").click()
         # the autostart run did not record the inside: the switch runs it again, drawn inside
         wait_until(lambda: inside.is_visible() and not curves.is_visible(), READ,
                    lambda: "the inside view did not replace the curves")
-        wait_until(lambda: status.inner_text() != before
-                   and status.inner_text().startswith("finished"), RUN_DONE,
-                   lambda: f"status {status.inner_text()!r}")
+        wait_until(lambda: pg.status() != before and pg.status().startswith("finished"),
+                   RUN_DONE, pg.describe)
         sizes = [img.evaluate("img => [img.naturalWidth, img.naturalHeight]")
                  for img in root.locator("img.bp-inside-plot").all()]
         assert sizes == [[360, 372]] * 2 + [[360, 200]] * 2, f"the inside pictures: {sizes}"
@@ -207,8 +201,7 @@ def test_inside_view_in_voila(request):
             .select_option(label="N(0, 1): saturates")
         wait_until(lambda: inside.get_attribute("src") != src, RUN_DONE,
                    lambda: "the inside view was not redrawn for N(0, 1)")
-        wait_until(lambda: status.inner_text().startswith("finished"), RUN_DONE,
-                   lambda: f"status {status.inner_text()!r}")
+        wait_until(lambda: pg.status().startswith("finished"), RUN_DONE, pg.describe)
         screenshot(tab, "inside-view-voila-n01")
         root.locator(".bp-view-switch button", has_text="learning curves").click()
         wait_until(lambda: curves.is_visible() and not inside.is_visible(), READ,
