@@ -217,6 +217,20 @@ def move(pg: Playground, description: str, key: str, expected: dict[str, float])
                lambda: f"expected finished with {expected}; {pg.describe()}")
 
 
+def open_app(page, voila_server, query: str = "") -> Playground:
+    """The Voila app opened (with ``query``, settings in its address), its first run ended."""
+    base, token = voila_server
+    page.goto(f"{base}/?{query}{'&' if query else ''}token={token}",
+              timeout=WIDGETS_SHOWN * 1000)
+    pg = Playground(page, "body")
+    pg.root.wait_for(state="visible", timeout=WIDGETS_SHOWN * 1000)
+    pg.plot.wait_for(state="visible")
+    # autostart: let the first run end, so that what follows is ours
+    wait_until(lambda: pg.status().startswith(("finished", "error")), RUN_DONE, pg.describe)
+    pg.check_not_error()
+    return pg
+
+
 LAB_PANEL = ".jp-NotebookPanel:not(.lm-mod-hidden)"
 
 

@@ -13,10 +13,10 @@ from test_browser import (  # noqa: F401  (pytest fixtures, shared)
     LAB_PANEL,
     SERVER_START,
     WIDGETS_SHOWN,
-    Playground,
     app_dir,
     browser,
     lab,
+    open_app,
     open_in_lab,
     page,
     screenshot_on_failure,
@@ -140,12 +140,10 @@ PRESET = "lr=0.01&hidden=30&epochs=5&hide=loss,batch_size&lock=epochs&seed=abc"
 
 def test_url_presets_in_voila(request):
     """The app opened with settings in its address (a preheated kernel, as in make app)."""
-    (base, token), tab = request.getfixturevalue("voila"), request.getfixturevalue("page")
-    tab.goto(f"{base}/?{PRESET}&token={token}", timeout=WIDGETS_SHOWN * 1000)
+    server, tab = request.getfixturevalue("voila"), request.getfixturevalue("page")
     with screenshot_on_failure(tab, "inside-presets"):
-        pg = Playground(tab, "body")
+        pg = open_app(tab, server, PRESET)
         root = pg.root
-        root.wait_for(state="visible", timeout=WIDGETS_SHOWN * 1000)
         # the run the address asked for: it ends with the address's values in the status line
         wait_until(lambda: "finished: learning rate 0.01, hidden units 30, 5 epochs"
                    in pg.status(), RUN_DONE, pg.describe)
@@ -173,14 +171,10 @@ def test_url_presets_in_voila(request):
 
 def test_inside_view_in_voila(request):
     """The playground's second view: switched on, a run redraws it until it finishes."""
-    (base, token), tab = request.getfixturevalue("voila"), request.getfixturevalue("page")
-    tab.goto(f"{base}/?token={token}", timeout=WIDGETS_SHOWN * 1000)
+    server, tab = request.getfixturevalue("voila"), request.getfixturevalue("page")
     with screenshot_on_failure(tab, "inside-view"):
-        pg = Playground(tab, "body")
+        pg = open_app(tab, server)
         root = pg.root
-        root.wait_for(state="visible", timeout=WIDGETS_SHOWN * 1000)
-        wait_until(lambda: pg.status().startswith(("finished", "error")), RUN_DONE,
-                   pg.describe)
         curves = pg.plot
         inside = root.locator("img.bp-inside-plot, .bp-inside-plot img").first
         assert curves.is_visible() and not inside.is_visible()

@@ -44,6 +44,7 @@ from test_browser import (  # noqa: F401  (fixtures, shared with the desktop tes
     app_dir,
     browser,
     lab,
+    open_app,
     open_in_lab,
     screenshot_on_failure,
     voila,
@@ -274,18 +275,6 @@ def drag_learning_rate(pg: Playground, page, stage: str) -> float:
     wait_until(lambda: pg.finished_with({"learning rate": lr}), RUN_DONE,
                lambda: f"the run after the drag did not finish: {pg.describe()}")
     return lr
-
-
-def open_app(page, voila_server) -> Playground:
-    base, token = voila_server
-    page.goto(f"{base}/?token={token}", timeout=WIDGETS_SHOWN * 1000)
-    pg = Playground(page, "body")
-    pg.root.wait_for(state="visible", timeout=WIDGETS_SHOWN * 1000)
-    pg.plot.wait_for(state="visible")
-    # autostart: let the first run end, so that what follows is ours
-    wait_until(lambda: pg.status().startswith(("finished", "error")), RUN_DONE, pg.describe)
-    pg.check_not_error()
-    return pg
 
 
 @pytest.mark.parametrize("device_page", ["phone", "tablet"], indirect=True)
