@@ -37,6 +37,11 @@ def _png(rgb: np.ndarray) -> bytes:
     return buf.getvalue()  # compress_level 1: speed over size, for live pictures
 
 
+def _rgb(canvas) -> np.ndarray:
+    """The drawn pixels of an Agg canvas, (height, width, 3) uint8, without a copy."""
+    return np.asarray(canvas.buffer_rgba())[..., :3]
+
+
 def _cut(rgb: np.ndarray, panel) -> np.ndarray:
     """The pixels of ``panel`` (a sub-figure) in ``rgb``, the drawn figure's buffer."""
     height, width = rgb.shape[:2]
@@ -45,7 +50,12 @@ def _cut(rgb: np.ndarray, panel) -> np.ndarray:
     return rgb[max(height - y1, 0):height - y0, x0:min(x1, width)]
 
 
-def panel_pngs(fig, panels: Sequence | None = None) -> list[bytes]:
+def _pieces(rgb: np.ndarray, panels) -> list[bytes]:
+    """Each of ``panels`` (sub-figures) cut from the drawn ``rgb`` as its own PNG."""
+    return [_png(_cut(rgb, panel)) for panel in panels]
+
+
+def panel_pngs(fig) -> list[bytes]:
     """Draw ``fig`` and return each of its sub-figures as its own PNG.
 
     A page can then lay the pieces out by its own width: side by side on a laptop, stacked
@@ -54,15 +64,13 @@ def panel_pngs(fig, panels: Sequence | None = None) -> list[bytes]:
     Parameters
     ----------
     fig : matplotlib Figure with an Agg canvas, laid out with ``fig.subfigures``
-    panels : sub-figures of ``fig``, default ``fig.subfigs``
 
     Returns
     -------
-    list of bytes, one PNG per panel
+    list of bytes, one PNG per sub-figure (``fig.subfigs``)
     """
     fig.canvas.draw()
-    rgb = np.asarray(fig.canvas.buffer_rgba())[..., :3]
-    return [_png(_cut(rgb, panel)) for panel in (fig.subfigs if panels is None else panels)]
+    return _pieces(_rgb(fig.canvas), fig.subfigs)
 
 
 def curve_limits(histories: Sequence[Mapping[str, Sequence[float]]], n_epochs: int | None = None,
@@ -453,7 +461,7 @@ class LiveCurves:
         bytes, a PNG image
         """
         self.update(history, earlier, n_epochs)
-        return _png(np.asarray(self.fig.canvas.buffer_rgba())[..., :3])
+        return _png(_rgb(self.fig.canvas))
 
     def pngs(self, history: Mapping[str, Sequence[float]] | None = None,
              earlier: Sequence[Mapping[str, Sequence[float]]] = (),
@@ -464,8 +472,7 @@ class LiveCurves:
         figure is drawn, then cut in two.
         """
         self.update(history, earlier, n_epochs)
-        rgb = np.asarray(self.fig.canvas.buffer_rgba())[..., :3]
-        loss, acc = (_png(_cut(rgb, panel)) for panel in self.panels)
+        loss, acc = _pieces(_rgb(self.fig.canvas), self.panels)
         return loss, acc
 
     def update(self, history=None, earlier=(), n_epochs: int | None = None) -> None:
@@ -767,7 +774,7 @@ class DigitReading:
         renderer = canvas.get_renderer()
         for artist in self._changing + self._frames:
             artist.draw(renderer)
-        return np.asarray(canvas.buffer_rgba())[..., :3]
+        return _rgb(canvas)
 
     def png(self, x, y_hat, hidden, label=None) -> bytes:
         """:meth:`update`, then the figure as PNG bytes, drawn by blitting."""
@@ -776,7 +783,7 @@ class DigitReading:
     def pngs(self, x, y_hat, hidden, label=None) -> list[bytes]:
         """As :meth:`png`, cut into the three panels: input, hidden units, outputs."""
         rgb = self._draw(x, y_hat, hidden, label)
-        return [_png(_cut(rgb, panel)) for panel in self.panels]
+        return _pieces(rgb, self.panels)
 
 
 def digit_reading(x: np.ndarray, y_hat: np.ndarray, hidden: np.ndarray,
@@ -1060,7 +1067,7 @@ class InsideView:
         renderer = canvas.get_renderer()
         for artist in self._changing:
             artist.draw(renderer)
-        return np.asarray(canvas.buffer_rgba())[..., :3]
+        return _rgb(canvas)
 
     def png(self, params, history, n_epochs=None, limit: float = 1.0, title: str = "") -> bytes:
         """:meth:`update`, then the picture as PNG bytes (a full draw only when limits change)."""
@@ -1071,7 +1078,7 @@ class InsideView:
         """As :meth:`png`, cut into the four panels (the title strip left out: a page shows
         the title as text): weights, outputs, gradient sizes, saturation."""
         rgb = self._draw(params, history, n_epochs, limit, title)
-        return [_png(_cut(rgb, panel)) for panel in self.panels]
+        return _pieces(rgb, self.panels)
 
 
 def inside_figure(params: Mapping[str, np.ndarray], history: Mapping[str, Sequence[float]],

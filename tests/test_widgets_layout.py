@@ -22,6 +22,16 @@ def _pixels(png: bytes) -> np.ndarray:
     return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"))
 
 
+def _inside_its_panel(fig, panels) -> None:
+    # Every label, tick and title of a piece lies inside that piece: nothing is cut off, and
+    # nothing of one piece reaches into the next (each is sent as a picture of its own).
+    renderer = fig.canvas.get_renderer()
+    for panel in panels:
+        inside, outer = panel.get_tightbbox(renderer), panel.bbox
+        assert outer.x0 - 0.5 <= inside.x0 and inside.x1 <= outer.x1 + 0.5, (inside, outer)
+        assert outer.y0 - 0.5 <= inside.y0 and inside.y1 <= outer.y1 + 0.5, (inside, outer)
+
+
 @pytest.mark.parametrize("accs, top_loss", [((0.05, 0.3), 2.3), ((0.955, 0.999), 0.0012),
                                              ((0.5, 1.0), 47.0), ((0.0, 0.1), 1e4)])
 def test_each_panel_keeps_its_labels_inside_its_own_picture(accs, top_loss):
@@ -31,11 +41,7 @@ def test_each_panel_keeps_its_labels_inside_its_own_picture(accs, top_loss):
                "train_acc": list(accs), "val_acc": [accs[0], accs[1] * 0.98]}
     live = plots.LiveCurves()
     live.update(history, [], 20)
-    renderer = live.fig.canvas.get_renderer()
-    for panel, ax in zip(live.panels, live.axes, strict=True):
-        inside, outer = ax.get_tightbbox(renderer), panel.bbox
-        assert outer.x0 - 0.5 <= inside.x0 and inside.x1 <= outer.x1 + 0.5, (inside, outer)
-        assert outer.y0 - 0.5 <= inside.y0 and inside.y1 <= outer.y1 + 0.5, (inside, outer)
+    _inside_its_panel(live.fig, live.panels)
 
 
 def test_the_two_pictures_are_the_halves_of_the_whole():
@@ -92,16 +98,6 @@ def _inside_history(n: int = 3) -> tuple[dict, dict]:
     rng = np.random.default_rng(0)
     return bp.train(bp.init_params([784, 20, 10], rng), SMALL.train, None, lr=0.5,
                     n_epochs=n, loss="cross_entropy", rng=rng, progress=False, inside=True)
-
-
-def _inside_its_panel(fig, panels) -> None:
-    # Every label, tick and title of a piece lies inside that piece: nothing is cut off, and
-    # nothing of one piece reaches into the next (each is sent as a picture of its own).
-    renderer = fig.canvas.get_renderer()
-    for panel in panels:
-        inside, outer = panel.get_tightbbox(renderer), panel.bbox
-        assert outer.x0 - 0.5 <= inside.x0 and inside.x1 <= outer.x1 + 0.5, (inside, outer)
-        assert outer.y0 - 0.5 <= inside.y0 and inside.y1 <= outer.y1 + 0.5, (inside, outer)
 
 
 def test_the_inside_view_is_four_pieces_of_the_whole_picture():
