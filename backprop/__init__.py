@@ -3,20 +3,10 @@
 See the notebooks in ``notebooks/`` for the derivation every function implements.
 """
 
+from .activation import sigmoid, sigmoid_prime
 from .data import MNIST, Split, load_mnist
-from .nn import (
-    accuracy,
-    backward,
-    forward,
-    gradient_check,
-    init_params,
-    loss,
-    numerical_gradient,
-    predict,
-    relative_error,
-    sigmoid,
-    sigmoid_prime,
-)
+from .gradcheck import gradient_check, numerical_gradient, relative_error
+from .nn import accuracy, backward, forward, init_params, loss, predict
 from .sweeps import summarize, sweep
 from .training import TrainingDiverged, evaluate, train
 

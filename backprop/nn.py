@@ -1,4 +1,4 @@
-"""The network itself: sigmoid, parameters, forward pass, losses, backward pass.
+"""The network itself: parameters, forward pass, losses, backward pass.
 
 Notation follows ``notebooks/01_derivation.ipynb`` and the report it corrects. For one
 hidden layer (rows are samples, so ``X`` is ``(n, 784)``)::
@@ -9,9 +9,15 @@ hidden layer (rows are samples, so ``X`` is ``(n, 784)``)::
 A deeper net simply continues the pattern: layer ``l`` adds ``u(3l-2) = a @ Wl``,
 ``u(3l-1) = u(3l-2) + bl`` and ``u(3l) = sigma(u(3l-1))``; the last of these is ``y_hat``.
 
-The private ``_forward`` / ``_backward`` write into a workspace of preallocated arrays, so
-that :func:`backprop.train` runs the very same code as the public functions without
-allocating anything in its inner loop; the public functions build a fresh workspace.
+The activation (the sigmoid and its slope) comes from :mod:`backprop.activation`, the
+settings' names and rules from :mod:`backprop.settings`, and the central-difference check
+from :mod:`backprop.gradcheck`.
+
+The fast path, :func:`forward_into` / :func:`backward_into` / :func:`mean_loss`, writes
+into a :func:`workspace` of preallocated arrays and checks nothing, so that
+:func:`backprop.train` runs the very same code as the public :func:`forward` and
+:func:`backward` without allocating anything in its inner loop; the public functions
+check their input and build a fresh workspace.
 """
 
 from __future__ import annotations
@@ -20,59 +26,10 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from .activation import sigmoid_into, times_sigmoid_prime
+from .settings import check
+
 Params = dict[str, np.ndarray]
-LOSSES = ("mse", "cross_entropy")
-INITS = ("normal_scaled", "normal")
-
-
-# --------------------------------------------------------------------------- sigmoid
-def sigmoid(z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
-    """Logistic function ``1 / (1 + exp(-z))``, stable for any finite ``z``.
-
-    ``exp(-z)`` overflows to ``inf`` for very negative ``z``; ``1 / (1 + inf)`` is then
-    exactly the right limit 0, so the overflow is harmless and is silenced rather than
-    avoided with a slower two-branch formula (which would also lose the relative accuracy
-    this one keeps for tiny outputs). Keeps the dtype of ``z`` (float32 stays float32).
-    Notebook 01, "The forward pass".
-
-    Parameters
-    ----------
-    z : array_like, any shape
-    out : ndarray, optional
-        Where to write the result (may be ``z`` itself).
-
-    Returns
-    -------
-    ndarray, same shape as ``z``
-    """
-    z = np.asarray(z)
-    if not np.issubdtype(z.dtype, np.floating):
-        z = z.astype(np.float64)
-    with np.errstate(over="ignore", under="ignore"):
-        return _sigmoid(z, np.empty_like(z) if out is None else out)
-
-
-def _sigmoid(z: np.ndarray, out: np.ndarray) -> np.ndarray:
-    # In place, four passes, no temporaries; callers silence the harmless overflow.
-    np.negative(z, out=out)
-    np.exp(out, out=out)
-    out += 1.0
-    return np.reciprocal(out, out=out)
-
-
-def sigmoid_prime(z: np.ndarray) -> np.ndarray:
-    """Derivative ``sigma'(z) = sigma(z) (1 - sigma(z))``; never above 1/4.
-
-    Parameters
-    ----------
-    z : array_like, any shape
-
-    Returns
-    -------
-    ndarray, same shape and float dtype as ``z``
-    """
-    s = sigmoid(z)
-    return s * (1.0 - s)
 
 
 # --------------------------------------------------------------------------- params
@@ -111,8 +68,7 @@ def init_params(
     for n in sizes:
         if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
             raise ValueError(f"every layer size must be an integer >= 1, got {sizes!r}")
-    if init not in INITS:
-        raise ValueError(f"init must be one of {INITS}, got {init!r}")
+    check("init", init)
     if not isinstance(rng, np.random.Generator):
         raise TypeError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
     params: Params = {}
@@ -173,18 +129,24 @@ def check_Y(y_hat_or_X: np.ndarray, Y: np.ndarray, n_out: int) -> np.ndarray:
     return Y
 
 
-def _check_loss(kind: str) -> None:
-    if kind not in LOSSES:
-        raise ValueError(f"loss must be one of {LOSSES}, got {kind!r}")
-
-
-def _workspace(params: Params, n: int, *, forward: bool = True, backward: bool = True) -> dict:
+def workspace(params: Params, n: int, *, forward: bool = True, backward: bool = True) -> dict:
     """Every array that a forward and/or backward pass on ``n`` rows writes, allocated once.
 
     ``train`` builds one per batch size and reuses it for every minibatch; the public
     ``forward`` and ``backward`` build a fresh one per call, so what they return is the
     caller's own. ``layers`` holds, per layer, the parameter names and the arrays that
     layer writes, so that the loops below need no string formatting.
+
+    Parameters
+    ----------
+    params : dict, ``W1`` ``(n_in, n_h)``, ``b1`` ``(n_h,)``, ...
+    n : int, rows per pass
+    forward, backward : bool, allocate what that pass writes
+
+    Returns
+    -------
+    dict with ``cache`` (``u1``, ``u2``, ..., ``y_hat``, each ``(n, width)``), ``grads``
+    (shaped like ``params``) and ``layers``
     """
     L = sum(1 for k in params if k.startswith("W"))
     dt = params["W1"].dtype
@@ -228,16 +190,22 @@ def forward(params: Params, X: np.ndarray) -> tuple[np.ndarray, dict[str, np.nda
     n_layers(params)
     X = check_X(params, X)
     with np.errstate(over="ignore", under="ignore"):
-        return _forward(params, X, _workspace(params, X.shape[0], backward=False))
+        return forward_into(params, X, workspace(params, X.shape[0], backward=False))
 
 
-def _forward(params: Params, X: np.ndarray, ws: dict):
+def forward_into(params: Params, X: np.ndarray, ws: dict) -> tuple[np.ndarray, dict]:
+    """:func:`forward` on the fast path: into the workspace ``ws``, nothing checked.
+
+    ``X`` must already be checked (:func:`check_X`) and have the rows ``ws`` was made for;
+    the caller silences the sigmoid's harmless overflow. Returns ``(y_hat, cache)``, both
+    living in ``ws``.
+    """
     cache = ws["cache"]
     cache["X"] = a = X
     for lay in ws["layers"]:  # names in the comments are those of layer 1
         np.matmul(a, params[lay["W"]], out=lay["u_lin"])  # u1 = x w1
         np.add(lay["u_lin"], params[lay["b"]], out=lay["u_pre"])  # u2 = u1 + b1
-        a = _sigmoid(lay["u_pre"], lay["u_act"])  # u3 = sigma(u2)
+        a = sigmoid_into(lay["u_pre"], lay["u_act"])  # u3 = sigma(u2)
     return a, cache
 
 
@@ -261,15 +229,16 @@ def loss(y_hat: np.ndarray, Y: np.ndarray, kind: str = "mse") -> float:
     -------
     float
     """
-    _check_loss(kind)
+    check("loss", kind)
     y_hat = np.asarray(y_hat)
     if y_hat.ndim != 2:
         raise ValueError(f"y_hat must be 2-D (n_samples, n_out), got shape {y_hat.shape}")
     Y = check_Y(y_hat, Y, y_hat.shape[1])
-    return _loss(y_hat, Y, kind)
+    return mean_loss(y_hat, Y, kind)
 
 
-def _loss(y_hat: np.ndarray, Y: np.ndarray, kind: str) -> float:
+def mean_loss(y_hat: np.ndarray, Y: np.ndarray, kind: str) -> float:
+    """:func:`loss` on the fast path: nothing checked (``Y`` already a float array)."""
     n = y_hat.shape[0]
     if kind == "mse":
         diff = y_hat - Y
@@ -307,27 +276,31 @@ def backward(params: Params, cache: dict[str, np.ndarray], Y: np.ndarray,
     -------
     grads : dict, same keys and shapes as ``params``
     """
-    _check_loss(loss)
+    check("loss", loss)
     L = n_layers(params)
     for key in ["X", "y_hat"] + [f"u{i}" for i in range(1, 3 * L)]:
         if key not in cache:
             raise ValueError(f"cache is missing {key!r}; pass the cache returned by forward()")
     Y = check_Y(cache["y_hat"], Y, cache["y_hat"].shape[1])
-    ws = _workspace(params, Y.shape[0], forward=False)
-    return _backward(params, cache, Y.astype(cache["y_hat"].dtype, copy=False), loss, ws)
+    ws = workspace(params, Y.shape[0], forward=False)
+    return backward_into(params, cache, Y.astype(cache["y_hat"].dtype, copy=False), loss, ws)
 
 
-def _backward(params: Params, cache: dict, Y: np.ndarray, loss: str, ws: dict,
+def backward_into(params: Params, cache: dict, Y: np.ndarray, loss: str, ws: dict,
               scale: float = 1.0) -> Params:
+    """:func:`backward` on the fast path: into ``ws["grads"]``, nothing checked.
+
+    ``cache`` is the one :func:`forward_into` filled; ``Y`` has its dtype. ``scale``
+    multiplies every gradient.
+    """
     # ``scale`` multiplies every gradient: train() passes the learning rate so that the
     # step needs no extra pass over the weights. Names in the comments are those of the
     # one-hidden-layer net; the loop runs from the output layer down.
     y_hat, grads = cache["y_hat"], ws["grads"]
     top = ws["layers"][-1]
     d = np.subtract(y_hat, Y, out=top["d_pre"])  # dL/dy_hat, times n
-    if loss == "mse":  # d_u5 = (y_hat - Y) sigma'(u5), sigma'(u5) = y_hat (1 - y_hat)
-        d *= y_hat
-        d *= np.subtract(1.0, y_hat, out=top["tmp"])
+    if loss == "mse":  # d_u5 = (y_hat - Y) sigma'(u5)
+        times_sigmoid_prime(d, y_hat, top["tmp"])
     d *= scale / y_hat.shape[0]  # for cross-entropy d_u5 = (y_hat - Y) / n exactly
     for lay, below in zip(ws["layers"][::-1], [*ws["layers"][-2::-1], None], strict=True):
         a_prev = cache[lay["a_prev"]]
@@ -335,95 +308,9 @@ def _backward(params: Params, cache: dict, Y: np.ndarray, loss: str, ws: dict,
         np.matmul(a_prev.T, d, out=grads[lay["W"]])  # d_W2 = u3.T d_u5
         if below is not None:
             d_a = np.matmul(d, params[lay["W"]].T, out=below["d_pre"])  # d_u3 = d_u5 W2.T
-            d_a *= a_prev  # d_u2 = d_u3 * u3 (1 - u3), since u3 = sigma(u2)
-            d = np.multiply(d_a, np.subtract(1.0, a_prev, out=below["tmp"]), out=d_a)
+            # d_u2 = d_u3 * sigma'(u2), the slope from u3 = sigma(u2)
+            d = times_sigmoid_prime(d_a, a_prev, below["tmp"])
     return grads
-
-
-# --------------------------------------------------------------------------- checks
-def numerical_gradient(f, x: np.ndarray, index: np.ndarray | None = None,
-                       eps: float = 1e-6) -> np.ndarray:
-    """Central differences ``(f(x + eps) - f(x - eps)) / (2 eps)`` entry by entry.
-
-    ``x`` is perturbed in place and restored. ``index`` (flat indices) limits the check
-    to some entries; the others are left as NaN.
-
-    Parameters
-    ----------
-    f : callable () -> float
-        The loss, reading ``x`` from its closure.
-    x : ndarray, any shape, float64 recommended
-    index : ndarray of int, optional
-    eps : float
-
-    Returns
-    -------
-    ndarray, shape of ``x``
-    """
-    grad = np.full(x.shape, np.nan)
-    flat = x.reshape(-1)
-    for i in range(flat.size) if index is None else index:
-        old = flat[i]
-        flat[i] = old + eps
-        f_plus = f()
-        flat[i] = old - eps
-        f_minus = f()
-        flat[i] = old
-        grad.flat[i] = (f_plus - f_minus) / (2 * eps)
-    return grad
-
-
-def relative_error(a: np.ndarray, b: np.ndarray) -> float:
-    """``||a - b|| / (||a|| + ||b||)``, 0 when both are 0."""
-    denom = np.linalg.norm(a) + np.linalg.norm(b)
-    return 0.0 if denom == 0 else float(np.linalg.norm(a - b) / denom)
-
-
-def gradient_check(params: Params, X: np.ndarray, Y: np.ndarray, loss: str = "mse", *,
-                   keys: Sequence[str] | None = None, n_entries: int | None = None,
-                   rng: np.random.Generator | None = None, eps: float = 1e-6) -> dict[str, float]:
-    """Compare :func:`backward` with central differences, parameter by parameter.
-
-    Parameters
-    ----------
-    params : dict; float64 gives errors near 1e-9; float32 is useless at the default
-        ``eps`` (errors of order 0.1-1, as notebook 01 shows)
-    X : ndarray, shape (n_samples, n_in)
-    Y : ndarray, shape (n_samples, n_out)
-    loss : {"mse", "cross_entropy"}
-    keys : parameter names to check, default all
-    n_entries : check only this many random entries per parameter (needs ``rng``)
-    rng : numpy.random.Generator
-    eps : float
-
-    Returns
-    -------
-    dict
-        ``{key: relative error}`` over the checked entries.
-    """
-    _check_loss(loss)
-    L = n_layers(params)
-    X = check_X(params, X)
-    Y = check_Y(X, Y, params[f"W{L}"].shape[1])
-    keys = list(params) if keys is None else list(keys)
-    for key in keys:
-        if key not in params:
-            raise ValueError(f"keys names {key!r}, which is not in params {sorted(params)}")
-    if n_entries is not None and rng is None:
-        raise ValueError("n_entries needs rng to choose the entries")
-    work = {k: v.copy() for k, v in params.items()}  # perturbed in place; caller's untouched
-    ws = _workspace(work, X.shape[0])
-    grads = {k: g.copy() for k, g in _backward(work, _forward(work, X, ws)[1], Y, loss, ws).items()}
-    errors = {}
-    for key in keys:
-        size = work[key].size
-        index = None if n_entries is None or n_entries >= size else rng.choice(
-            size, n_entries, replace=False)
-        num = numerical_gradient(lambda: _loss(_forward(work, X, ws)[0], Y, loss), work[key],
-                                 index, eps)
-        mask = ~np.isnan(num)
-        errors[key] = relative_error(grads[key][mask], num[mask])
-    return errors
 
 
 # --------------------------------------------------------------------------- predictions
@@ -468,7 +355,7 @@ def output(params: Params, X: np.ndarray, scratch: dict | None = None) -> np.nda
                 scratch[(layer, shape)] = u
         np.matmul(a, W, out=u)
         u += params[f"b{layer}"]
-        a = _sigmoid(u, u)
+        a = sigmoid_into(u, u)
         layer += 1
     return a
 

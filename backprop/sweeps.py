@@ -1,6 +1,7 @@
 """Run many training configurations in parallel, cached on disk (notebook 03).
 
-A configuration is a dict; missing keys take the values in :data:`DEFAULTS`. Every
+A configuration is a dict; missing keys take the values in
+:data:`backprop.settings.SWEEP_DEFAULTS` (the report's runs). Every
 finished run is written to ``cache_dir`` as one small JSON file named by the SHA-256 of
 its full configuration, the data it saw (the data file's hash and the split sizes) and
 the source code of the maths and the training loop, so an interrupted sweep resumes
@@ -24,21 +25,12 @@ import pandas as pd
 from joblib import Parallel, delayed, effective_n_jobs
 from tqdm import tqdm
 
+from . import activation as _activation
 from . import data as _data
 from . import nn as _nn
 from . import training as _training
+from .settings import SWEEP_DEFAULTS, complete
 
-DEFAULTS: dict[str, Any] = {
-    "hidden": 110,  # an int, or a list of ints for several hidden layers
-    "lr": 0.5,
-    "n_epochs": 100,
-    "batch_size": 10,
-    "loss": "mse",
-    "init": "normal_scaled",
-    "seed": 0,
-    "n_train": 3000,
-    "n_val": 10000,
-}
 METRICS = ("train_loss", "train_acc", "val_loss", "val_acc")
 
 
@@ -49,24 +41,16 @@ def default_cache_dir() -> Path:
 
 
 def full_config(config: Mapping[str, Any]) -> dict[str, Any]:
-    """``config`` completed with :data:`DEFAULTS`, after checking its keys."""
-    unknown = set(config) - set(DEFAULTS)
-    if unknown:
-        raise ValueError(f"unknown configuration keys {sorted(unknown)}; known: {list(DEFAULTS)}")
-    cfg = {**DEFAULTS, **config}
-    hidden = cfg["hidden"]
-    cfg["hidden"] = [int(h) for h in hidden] if isinstance(hidden, (list, tuple)) else int(hidden)
-    for key in ("n_epochs", "batch_size", "seed", "n_train", "n_val"):
-        cfg[key] = int(cfg[key])
-    cfg["lr"] = float(cfg["lr"])
-    return cfg
+    """``config`` completed with :data:`~backprop.settings.SWEEP_DEFAULTS`, every key and
+    value checked by the settings' rules (:func:`backprop.settings.complete`)."""
+    return complete(dict(config), SWEEP_DEFAULTS)
 
 
 @functools.lru_cache(maxsize=1)
 def _code_fingerprint() -> str:
     # Hashed once per process: the code that runs is the code imported at start.
     digest = hashlib.sha256()
-    for module in (_nn, _training):
+    for module in (_activation, _nn, _training):
         digest.update(Path(module.__file__).read_bytes())
     return digest.hexdigest()
 
@@ -84,7 +68,7 @@ def run_one(config: Mapping[str, Any], data_path: str | None = None) -> dict[str
 
     Parameters
     ----------
-    config : dict, keys as in :data:`DEFAULTS`
+    config : dict, keys as in :data:`~backprop.settings.SWEEP_DEFAULTS`
     data_path : optional ``path=`` for :func:`backprop.load_mnist`
 
     Returns
@@ -155,8 +139,9 @@ def sweep(configs: Iterable[Mapping[str, Any]], *, n_jobs: int = -1,
     Parameters
     ----------
     configs : iterable of dict
-        Keys as in :data:`DEFAULTS` (``hidden``, ``lr``, ``n_epochs``, ``batch_size``,
-        ``loss``, ``init``, ``seed``, ``n_train``, ``n_val``); missing keys take the defaults.
+        Keys as in :data:`~backprop.settings.SWEEP_DEFAULTS` (``hidden``, ``lr``,
+        ``n_epochs``, ``batch_size``, ``loss``, ``init``, ``seed``, ``n_train``, ``n_val``);
+        missing keys take the defaults.
     n_jobs : int, joblib's meaning (-1 = all cores)
     cache_dir : folder for finished runs, default :func:`default_cache_dir`
     use_cache : bool, False runs everything and writes nothing

@@ -11,19 +11,20 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 from tqdm import tqdm
 
+from .activation import saturated_share
 from .nn import (
     Params,
-    _backward,
-    _check_loss,
-    _forward,
-    _loss,
-    _workspace,
+    backward_into,
     check_labels,
     check_X,
     check_Y,
+    forward_into,
+    mean_loss,
     n_layers,
     output,
+    workspace,
 )
+from .settings import check
 
 HISTORY_KEYS = ("train_loss", "train_acc", "val_loss", "val_acc")
 
@@ -38,16 +39,6 @@ class TrainingDiverged(FloatingPointError):
         super().__init__(message)
         self.epoch = epoch
         self.history = history
-
-
-def _check_number(name: str, value: Any, *, integer: bool, minimum: float, strict: bool) -> None:
-    kinds = (int, np.integer) if integer else (int, float, np.integer, np.floating)
-    if isinstance(value, bool) or not isinstance(value, kinds):
-        kind = "an int" if integer else "a number"
-        raise TypeError(f"{name} must be {kind}, got {value!r}")
-    if not math.isfinite(value) or value < minimum or (strict and value == minimum):
-        op = ">" if strict else ">="
-        raise ValueError(f"{name} must be a finite number {op} {minimum}, got {value!r}")
 
 
 def _check_split(params: Params, split: Any, name: str, dtype: np.dtype):
@@ -88,7 +79,7 @@ def evaluate(params: Params, X: np.ndarray, Y: np.ndarray, y: np.ndarray, loss: 
     for start in range(0, n, EVAL_BLOCK):
         stop = min(start + EVAL_BLOCK, n)
         y_hat = output(params, X[start:stop], scratch)
-        total_loss += _loss(y_hat, Y[start:stop], loss) * (stop - start)
+        total_loss += mean_loss(y_hat, Y[start:stop], loss) * (stop - start)
         correct += int(np.count_nonzero(y_hat.argmax(axis=1) == y[start:stop]))
     return total_loss / n, correct / n
 
@@ -103,22 +94,19 @@ def _epoch(params: Params, Xs: np.ndarray, Ys: np.ndarray, lr: float, batch_size
     for start in range(0, Xs.shape[0], batch_size):
         Xb, Yb = Xs[start:start + batch_size], Ys[start:start + batch_size]
         ws = workspaces[Xb.shape[0]]
-        _, cache = _forward(params, Xb, ws)
-        grads = _backward(params, cache, Yb, loss, ws, scale=lr)  # already times lr
+        _, cache = forward_into(params, Xb, ws)
+        grads = backward_into(params, cache, Yb, loss, ws, scale=lr)  # already times lr
         for key, g in grads.items():
             params[key] -= g
     return ws
 
 
-SATURATED = 0.01  # a sigmoid unit counts as saturated where sigma' = u (1 - u) is below this
-
-
-def _inside(ws: dict, lr: float) -> dict[str, float]:
+def _layer_stats(ws: dict, lr: float) -> dict[str, float]:
     """Gradient sizes and saturation of the last minibatch of an epoch (``train(inside=True)``)."""
     stats = {}
     for layer, lay in enumerate(ws["layers"], start=1):
         u = lay["u_act"]
-        stats[f"saturated_{layer}"] = float(np.count_nonzero(u * (1 - u) < SATURATED)) / u.size
+        stats[f"saturated_{layer}"] = saturated_share(u)
         # the workspace holds lr * dL/dW
         stats[f"grad_W{layer}"] = float(np.abs(ws["grads"][f"W{layer}"]).mean()) / lr
     return stats
@@ -166,10 +154,9 @@ def train(params: Params, train: Any, val: Any = None, *, lr: float, n_epochs: i
     TrainingDiverged
         When the training loss becomes NaN or infinite; the message names the epoch.
     """
-    _check_number("lr", lr, integer=False, minimum=0, strict=True)
-    _check_number("n_epochs", n_epochs, integer=True, minimum=0, strict=False)
-    _check_number("batch_size", batch_size, integer=True, minimum=1, strict=False)
-    _check_loss(loss)
+    for name, value in (("lr", lr), ("n_epochs", n_epochs), ("batch_size", batch_size),
+                        ("loss", loss)):
+        check(name, value)
     if not isinstance(rng, np.random.Generator):
         raise TypeError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
     n_layers(params)
@@ -185,7 +172,7 @@ def train(params: Params, train: Any, val: Any = None, *, lr: float, n_epochs: i
                     for kind in ("grad_W", "saturated_")}
     Xs, Ys = np.empty_like(X), np.empty_like(Y)
     sizes = {min(batch_size, X.shape[0]), X.shape[0] % batch_size} - {0}
-    workspaces = {n: _workspace(params, n) for n in sizes}
+    workspaces = {n: workspace(params, n) for n in sizes}
     bar = tqdm(total=n_epochs, desc="training", unit="epoch", disable=not progress, leave=True)
     # Minibatch products are too small for BLAS to use a second core, so the epoch-end
     # evaluation (a snapshot of the weights, one BLAS thread) runs on that core while the
@@ -198,7 +185,7 @@ def train(params: Params, train: Any, val: Any = None, *, lr: float, n_epochs: i
             np.take(Y, perm, axis=0, out=Ys, mode="clip")
             with np.errstate(over="ignore", invalid="ignore"):  # divergence is checked later
                 ws = _epoch(params, Xs, Ys, lr, batch_size, loss, workspaces)
-                stats = _inside(ws, lr) if inside else None
+                stats = _layer_stats(ws, lr) if inside else None
             snapshot = {k: v.copy() for k, v in params.items()}
             future = pool.submit(_evaluate_splits, snapshot, evals, loss, {})
             if pending is not None and not _record(*pending, history, bar, callback, lr, loss):

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .activation import sigmoid, sigmoid_prime_from_output
+
 
 @dataclass(frozen=True)
 class Step:
@@ -72,10 +74,6 @@ def _mat(a: np.ndarray) -> str:
     return "[" + "; ".join(", ".join(num6(v) for v in row) for row in a) + "]"
 
 
-def _sigmoid(z: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-z))
-
-
 def walkthrough(params: dict | None = None, x: np.ndarray | None = None,
                 y: np.ndarray | None = None) -> list[Step]:
     """Every step of one forward and one backward pass, quadratic loss, one sample.
@@ -109,17 +107,17 @@ def walkthrough(params: dict | None = None, x: np.ndarray | None = None,
     # forward, equations (1)-(6) and the quadratic loss of notebook 01
     u1 = x @ W1
     u2 = u1 + b1
-    u3 = _sigmoid(u2)
+    u3 = sigmoid(u2)
     u4 = u3 @ W2
     u5 = u4 + b2
-    y_hat = _sigmoid(u5)
+    y_hat = sigmoid(u5)
     L = 0.5 * np.sum((y_hat - y) ** 2)
     # backward, the table's rows (n = 1)
-    d_u5 = (y_hat - y) * y_hat * (1 - y_hat)
+    d_u5 = (y_hat - y) * sigmoid_prime_from_output(y_hat)
     d_b2 = d_u5.sum(axis=0)
     d_W2 = u3.T @ d_u5
     d_u3 = d_u5 @ W2.T
-    d_u2 = d_u3 * u3 * (1 - u3)
+    d_u2 = d_u3 * sigmoid_prime_from_output(u3)
     d_b1 = d_u2.sum(axis=0)
     d_W1 = x.T @ d_u2
 
@@ -143,7 +141,7 @@ def walkthrough(params: dict | None = None, x: np.ndarray | None = None,
 
     err = y_hat - y
     d5 = _factor(d_u5.item()) if d_u5.size == 1 else _vec(d_u5)
-    sp = u3 * (1 - u3)
+    sp = sigmoid_prime_from_output(u3)
     return [
         Step("start", "start", "", (), x,
              f"The 2-2-1 network of notebook 01: input x = {_vec(x)}, target y = {_vec(y)}, "
