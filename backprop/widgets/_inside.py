@@ -7,7 +7,7 @@ from typing import Any
 import ipywidgets as W
 import numpy as np
 
-from ..plots import InsideView, weight_limit
+from ..figures import InsideView, weight_limit
 from ._common import _plots, _put
 
 VIEWS = ("learning curves", "inside the network")
