@@ -424,7 +424,8 @@ def test_the_static_inside_figure_shows_the_history():
     params, history = bp.train(bp.init_params([784, 20, 10], rng), SMALL.train, None, lr=0.5,
                                n_epochs=3, loss="cross_entropy", rng=rng, progress=False,
                                inside=True)
-    fig, view = plots.inside_figure(params, history, SMALL.val.X[:5], SMALL.val.y[:5])
+    y_hat = bp.forward(params, SMALL.val.X[:5])[0]
+    fig, view = plots.inside_figure(params, history, SMALL.val.X[:5], SMALL.val.y[:5], y_hat)
     x, y = view._grad_lines[0].get_data()
     assert list(x) == [1, 2, 3] and np.allclose(y, history["grad_W1"])
     np.testing.assert_array_equal(view._weights[3].get_array(),

@@ -103,8 +103,10 @@ def _inside_history(n: int = 3) -> tuple[dict, dict]:
 def test_the_inside_view_is_four_pieces_of_the_whole_picture():
     params, history = _inside_history()
     view = plots.InsideView(SMALL.val.X[:5], SMALL.val.y[:5])
-    whole = _pixels(view.png(params, history, 20, 0.5, "epoch 3 of 20"))
-    pieces = [_pixels(png) for png in view.pngs(params, history, 20, 0.5, "epoch 3 of 20")]
+    y_hat = bp.forward(params, SMALL.val.X[:5])[0]
+    whole = _pixels(view.png(params, history, y_hat, 20, 0.5, "epoch 3 of 20"))
+    pieces = [_pixels(png) for png in view.pngs(params, history, y_hat, 20, 0.5,
+                                                "epoch 3 of 20")]
     assert [p.shape[1] for p in pieces] == [plots.PANEL_WIDTH] * 4
     title = plots.INSIDE_ROWS[0]
     assert whole.shape[:2] == (sum(plots.INSIDE_ROWS), 2 * plots.PANEL_WIDTH)

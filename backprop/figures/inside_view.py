@@ -54,8 +54,8 @@ class InsideView:
 
     * the weights of the first 16 hidden units as 28x28 images, on one colour scale centred
       at zero (the colour bar shows it; values beyond it take the end colours);
-    * a fixed handful of validation digits: each image, its 10 outputs as bars, the
-      predicted and the true label;
+    * a fixed handful of validation digits: each image, its 10 outputs as bars (computed by
+      the caller: the figure runs no network), the predicted and the true label;
     * per epoch and per layer, the gradient's size (mean |dL/dW| of the epoch's last
       minibatch, log scale) and the share of saturated activations (sigma' < 0.01).
 
@@ -165,18 +165,36 @@ class InsideView:
         self.ax_sat.set_xlim(*xlim)
 
     def update(self, params: Mapping[str, np.ndarray], history: Mapping[str, Sequence[float]],
-               n_epochs: int | None = None, limit: float = 1.0, title: str = "") -> tuple:
-        """Set every changing artist; returns the axes' limits (for :meth:`png`)."""
+               y_hat: np.ndarray, n_epochs: int | None = None, limit: float = 1.0,
+               title: str = "") -> tuple:
+        """Set every changing artist; returns the axes' limits (for :meth:`png`).
+
+        Parameters
+        ----------
+        params : dict, the network; its ``W1`` (784, n_hidden) is drawn
+        history : dict from ``backprop.train(..., inside=True)``, possibly partial: per
+            epoch ``grad_W1``, ``grad_W2``, ... and ``saturated_1``, ``saturated_2``, ...
+        y_hat : ndarray, shape (k, 10), the network's outputs for the view's k digits
+            (e.g. ``backprop.forward(params, X)[0]``)
+        n_epochs : int, optional, the x axis' extent (at least the epochs in ``history``)
+        limit : float, the weights' colour scale is ``-limit`` to ``limit``
+        title : str, written in the title strip
+
+        Returns
+        -------
+        tuple, the colour scale and the x and gradient axes' limits
+        """
+        y_hat = np.asarray(y_hat)
+        if y_hat.shape != (len(self.y), 10):
+            raise ValueError(f"y_hat must have shape ({len(self.y)}, 10), the outputs for the "
+                             f"view's {len(self.y)} digits, got {y_hat.shape}")
         W1 = np.asarray(params["W1"])
         for i, image in enumerate(self._weights):
             image.set_data(W1[:, i].reshape(28, 28) if i < W1.shape[1]
                            else np.full((28, 28), np.nan))
             image.set_clim(-limit, limit)
-        a = self.X.astype(W1.dtype)
-        for layer in range(1, self.n_layers + 1):
-            a = 1 / (1 + np.exp(-np.clip(a @ params[f"W{layer}"] + params[f"b{layer}"],
-                                         -500, 500)))
-        for bars, label, out, truth in zip(self._bars, self._labels, a, self.y, strict=True):
+        for bars, label, out, truth in zip(self._bars, self._labels, y_hat, self.y,
+                                           strict=True):
             predicted = int(np.argmax(out))
             for digit, (bar, value) in enumerate(zip(bars, out, strict=True)):
                 bar.set_height(value)
@@ -196,9 +214,9 @@ class InsideView:
         self._title.set_text(title)
         return (limit, (0.5, n + 0.5), _decades(grads, GRAD_RANGE))
 
-    def _draw(self, params, history, n_epochs=None, limit: float = 1.0,
+    def _draw(self, params, history, y_hat, n_epochs=None, limit: float = 1.0,
               title: str = "") -> np.ndarray:
-        limits = self.update(params, history, n_epochs, limit, title)
+        limits = self.update(params, history, y_hat, n_epochs, limit, title)
         canvas = self.fig.canvas
         self._set_limits(limits)
         if limits not in self._backgrounds:
@@ -213,21 +231,25 @@ class InsideView:
             artist.draw(renderer)
         return canvas_rgb(canvas)
 
-    def png(self, params, history, n_epochs=None, limit: float = 1.0, title: str = "") -> bytes:
-        """:meth:`update`, then the picture as PNG bytes (a full draw only when limits change)."""
-        return to_png(self._draw(params, history, n_epochs, limit, title))
+    def png(self, params: Mapping[str, np.ndarray], history: Mapping[str, Sequence[float]],
+            y_hat: np.ndarray, n_epochs: int | None = None, limit: float = 1.0,
+            title: str = "") -> bytes:
+        """:meth:`update` (same arguments), then the picture as PNG bytes (a full draw only
+        when the limits change)."""
+        return to_png(self._draw(params, history, y_hat, n_epochs, limit, title))
 
-    def pngs(self, params, history, n_epochs=None, limit: float = 1.0,
+    def pngs(self, params: Mapping[str, np.ndarray], history: Mapping[str, Sequence[float]],
+             y_hat: np.ndarray, n_epochs: int | None = None, limit: float = 1.0,
              title: str = "") -> list[bytes]:
         """As :meth:`png`, cut into the four panels (the title strip left out: a page shows
         the title as text): weights, outputs, gradient sizes, saturation."""
-        rgb = self._draw(params, history, n_epochs, limit, title)
+        rgb = self._draw(params, history, y_hat, n_epochs, limit, title)
         return panel_pieces(rgb, self.panels)
 
 
 def inside_figure(params: Mapping[str, np.ndarray], history: Mapping[str, Sequence[float]],
-                  X: np.ndarray, y: np.ndarray, *, n_epochs: int | None = None,
-                  limit: float | None = None, title: str = ""):
+                  X: np.ndarray, y: np.ndarray, y_hat: np.ndarray, *,
+                  n_epochs: int | None = None, limit: float | None = None, title: str = ""):
     """The inside view once: weights of hidden units 0-15, outputs for ``X``, and the
     per-epoch gradient sizes and saturation from ``history`` (``train(..., inside=True)``).
 
@@ -236,6 +258,8 @@ def inside_figure(params: Mapping[str, np.ndarray], history: Mapping[str, Sequen
     params : dict, the network (one or more hidden layers; W1 is drawn)
     history : dict from ``backprop.train(..., inside=True)``
     X, y : ndarray, (k, 784) and (k,), a few validation digits (k <= 6)
+    y_hat : ndarray, shape (k, 10), the network's outputs for ``X``
+        (``backprop.forward(params, X)[0]``)
     n_epochs : int, optional, the x axis' extent; limit : float, the colour scale (default
         from the weights); title : str
 
@@ -250,6 +274,6 @@ def inside_figure(params: Mapping[str, np.ndarray], history: Mapping[str, Sequen
         artist.set_animated(False)
     if limit is None:
         limit = weight_limit(float(np.percentile(np.abs(params["W1"]), 99)) / 2.5)
-    limits = view.update(params, history, n_epochs, limit, title)
+    limits = view.update(params, history, y_hat, n_epochs, limit, title)
     view._set_limits(limits)
     return fig, view
