@@ -9,9 +9,10 @@ module                  holds
 :mod:`.pixels`          a drawn figure as PNG bytes, whole or cut into its sub-figures
                         (:func:`panel_pngs`; ``to_png``, ``canvas_rgb``, ``panel_pieces``
                         for the live figures)
-:mod:`.notebook`        the static notebook figures, each returning ``fig, ax``:
+:mod:`.notebook`        the static notebook figures (each returns ``fig, ax``):
                         learning curves, sweeps, digit and image grids, confusion matrix,
-                        network diagram, results table
+                        network diagram, results table; the curves' limits and styling,
+                        which the live curves share
 :mod:`.live_curves`     :class:`LiveCurves`, the learning curves redrawn after every epoch
 :mod:`.step_graph`      :func:`backprop_step`, one step of backprop on the 2-2-1 example
 :mod:`.digit_reading`   :class:`DigitReading` / :func:`digit_reading`, one image through the
@@ -28,8 +29,9 @@ like :class:`InsideView`: a class that builds one figure with a fixed layout, la
 sub-figures of at most :data:`PANEL_WIDTH` pixels, whose ``png``/``pngs`` methods redraw
 what changes and return PNG bytes with the helpers of :mod:`.pixels`; plus, if a notebook
 shows it, a function that draws it once. Import only public names from the other modules
-(never ``_private`` ones), and re-export its public names below. The widget itself goes in
-:mod:`backprop.widgets`.
+(never ``_private`` ones: ``tests/test_package_layout.py`` checks it), re-export its public
+names below (``backprop.plots`` then has them too) and test it in
+``tests/test_figures_<module>.py``. The widget itself goes in :mod:`backprop.widgets`.
 """
 
 from .digit_reading import (

@@ -9,6 +9,7 @@ figures only draw them.
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -17,6 +18,9 @@ from matplotlib.figure import Figure
 
 from .pixels import canvas_rgb, panel_pieces, to_png
 from .style import OUTPUT_COLOR, PANEL_WIDTH, PREDICTED_COLOR, TARGET_COLOR
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
 
 # The 28x28 input, the hidden units and the 10 outputs, left to right as the network reads;
 # pixels of each piece (the widget sends them as three pictures: input and hidden units fit
@@ -58,7 +62,7 @@ class DigitReading:
     panels : the three sub-figures
     """
 
-    def __init__(self, n_hidden: int, *, fig=None, dpi: int = 80):
+    def __init__(self, n_hidden: int, *, fig: Figure | None = None, dpi: int = 80) -> None:
         if fig is None:
             fig = Figure(figsize=READING_SIZE, dpi=dpi)
             FigureCanvasAgg(fig)
@@ -125,18 +129,20 @@ class DigitReading:
             artist.draw(renderer)
         return canvas_rgb(canvas)
 
-    def png(self, x, y_hat, hidden, label=None) -> bytes:
+    def png(self, x: np.ndarray, y_hat: np.ndarray, hidden: np.ndarray,
+            label: int | None = None) -> bytes:
         """:meth:`update`, then the figure as PNG bytes, drawn by blitting."""
         return to_png(self._draw(x, y_hat, hidden, label))
 
-    def pngs(self, x, y_hat, hidden, label=None) -> list[bytes]:
+    def pngs(self, x: np.ndarray, y_hat: np.ndarray, hidden: np.ndarray,
+             label: int | None = None) -> list[bytes]:
         """As :meth:`png`, cut into the three panels: input, hidden units, outputs."""
         rgb = self._draw(x, y_hat, hidden, label)
         return panel_pieces(rgb, self.panels)
 
 
 def digit_reading(x: np.ndarray, y_hat: np.ndarray, hidden: np.ndarray,
-                  label: int | None = None):
+                  label: int | None = None) -> tuple[Figure, tuple[Axes, Axes, Axes]]:
     """The network's reading of one image: input, hidden activations, 10 outputs as bars.
 
     Parameters
@@ -161,7 +167,8 @@ TEACH_SIZE = (2 * PANEL_WIDTH / 80, 270 / 80)  # inches at 80 dpi: two panels of
 
 
 def teach_step(x: np.ndarray, before: np.ndarray, after: np.ndarray, d_W1: np.ndarray,
-               label: int, lr: float, *, n_units: int = 8, fig=None):
+               label: int, lr: float, *, n_units: int = 8,
+               fig: Figure | None = None) -> tuple[Figure, list[Axes]]:
     """One backprop step on one image: the outputs before and after, and d_W1's images.
 
     The two halves are sub-figures of equal width (``fig.subfigs``), so that a widget can

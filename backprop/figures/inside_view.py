@@ -78,8 +78,8 @@ class InsideView:
     ax_grad, ax_sat : the axes of the last two
     """
 
-    def __init__(self, X: np.ndarray, y: np.ndarray, *, n_layers: int = 2, fig=None,
-                 dpi: int = 80):
+    def __init__(self, X: np.ndarray, y: np.ndarray, *, n_layers: int = 2,
+                 fig: Figure | None = None, dpi: int = 80) -> None:
         if fig is None:
             fig = Figure(figsize=INSIDE_SIZE, dpi=dpi)
             FigureCanvasAgg(fig)
@@ -249,7 +249,8 @@ class InsideView:
 
 def inside_figure(params: Mapping[str, np.ndarray], history: Mapping[str, Sequence[float]],
                   X: np.ndarray, y: np.ndarray, y_hat: np.ndarray, *,
-                  n_epochs: int | None = None, limit: float | None = None, title: str = ""):
+                  n_epochs: int | None = None, limit: float | None = None,
+                  title: str = "") -> tuple[Figure, InsideView]:
     """The inside view once: weights of hidden units 0-15, outputs for ``X``, and the
     per-epoch gradient sizes and saturation from ``history`` (``train(..., inside=True)``).
 

@@ -47,7 +47,7 @@ class LiveCurves:
     full_draws, blits : int, how many pictures were drawn each way (for the benchmarks)
     """
 
-    def __init__(self, width: int = LIVE_WIDTH, dpi: int = 80, percent: bool = True):
+    def __init__(self, width: int = LIVE_WIDTH, dpi: int = 80, percent: bool = True) -> None:
         if width < 200 or width % 2:
             raise ValueError(f"width must be an even number of pixels >= 200, got {width!r}")
         self.percent = percent
@@ -110,7 +110,9 @@ class LiveCurves:
         loss, acc = panel_pieces(canvas_rgb(self.fig.canvas), self.panels)
         return loss, acc
 
-    def update(self, history=None, earlier=(), n_epochs: int | None = None) -> None:
+    def update(self, history: Mapping[str, Sequence[float]] | None = None,
+               earlier: Sequence[Mapping[str, Sequence[float]]] = (),
+               n_epochs: int | None = None) -> None:
         """Draw into the figure's canvas without encoding it (see :meth:`png`)."""
         history = history or {}
         earlier = list(earlier)

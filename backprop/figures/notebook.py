@@ -1,20 +1,28 @@
-"""The static figures of the notebooks: each draws once and returns ``fig, ax`` (or axes).
+"""The static figures of the notebooks: each plotting function draws once and returns
+``fig, ax`` (``fig, axes`` for :func:`learning_curves` and :func:`image_grid`).
 
-Learning curves (with the axis limits and styling the live curves share), a hyperparameter
-sweep, grids of digits or weight images, the confusion matrix, the network's diagram and a
-results table. None needs widgets; each draws into a new pyplot figure unless given axes.
+Learning curves, a hyperparameter sweep, grids of digits or weight images, the confusion
+matrix, the network's diagram and a results table; also :func:`confusion_matrix` (the
+counts) and the learning curves' limits and styling, which the live curves share. None needs
+widgets; each draws into a new pyplot figure unless given axes.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.ticker import MaxNLocator, NullLocator
 
 from .style import CURVES_SIZE, NICE_STEPS, TRAIN_COLOR, VAL_COLOR, figure_axes
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 
 def curve_limits(histories: Sequence[Mapping[str, Sequence[float]]], n_epochs: int | None = None,
@@ -44,7 +52,8 @@ def curve_limits(histories: Sequence[Mapping[str, Sequence[float]]], n_epochs: i
     return x, loss, acc
 
 
-def style_curve_axes(ax_loss, ax_acc, title: str = "", percent: bool = True) -> None:
+def style_curve_axes(ax_loss: Axes, ax_acc: Axes, title: str = "",
+                     percent: bool = True) -> None:
     """Labels, titles, grid and integer epoch ticks shared by the static and the live curves."""
     ax_loss.set(xlabel="epoch", ylabel="loss", title=f"{title} loss".strip())
     ax_acc.set(xlabel="epoch", ylabel="accuracy (%)" if percent else "accuracy",
@@ -54,9 +63,10 @@ def style_curve_axes(ax_loss, ax_acc, title: str = "", percent: bool = True) -> 
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
 
 
-def learning_curves(history: Mapping[str, Sequence[float]], *, axes=None, title: str = "",
-                    label: str = "", alpha: float = 1.0, linestyle: str = "-",
-                    percent: bool = True):
+def learning_curves(history: Mapping[str, Sequence[float]], *,
+                    axes: Sequence[Axes] | None = None, title: str = "", label: str = "",
+                    alpha: float = 1.0, linestyle: str = "-",
+                    percent: bool = True) -> tuple[Figure, Sequence[Axes]]:
     """Loss (left) and accuracy (right) per epoch, training and validation.
 
     Parameters
@@ -98,8 +108,9 @@ def learning_curves(history: Mapping[str, Sequence[float]], *, axes=None, title:
     return axes[0].figure, axes
 
 
-def sweep_plot(summary, x: str, *, report: Mapping[str, Sequence[float]] | None = None,
-               logx: bool = False, ax=None, title: str = ""):
+def sweep_plot(summary: pd.DataFrame, x: str, *,
+               report: Mapping[str, Sequence[float]] | None = None, logx: bool = False,
+               ax: Axes | None = None, title: str = "") -> tuple[Figure, Axes]:
     """Mean +- std over seeds of training and validation accuracy against one hyperparameter.
 
     The x axis is labelled at the tested values; the legend says what the error bars are.
@@ -146,7 +157,9 @@ def sweep_plot(summary, x: str, *, report: Mapping[str, Sequence[float]] | None 
     return fig, ax
 
 
-def digit_grid(X: np.ndarray, y: np.ndarray, *, per_class: int = 8, titles=None, ax=None):
+def digit_grid(X: np.ndarray, y: np.ndarray, *, per_class: int = 8,
+               titles: Sequence[str] | None = None,
+               ax: Axes | None = None) -> tuple[Figure, Axes]:
     """The first ``per_class`` images of each digit, one row per class.
 
     Parameters
@@ -174,8 +187,9 @@ def digit_grid(X: np.ndarray, y: np.ndarray, *, per_class: int = 8, titles=None,
 
 
 def image_grid(images: np.ndarray, *, ncols: int = 10, titles: Sequence[str] | None = None,
-               cmap: str = "gray_r", symmetric: bool = False, figsize=None,
-               fontsize: str | float = "small"):
+               cmap: str = "gray_r", symmetric: bool = False,
+               figsize: tuple[float, float] | None = None,
+               fontsize: str | float = "small") -> tuple[Figure, np.ndarray]:
     """Small images (e.g. hidden units' weights or misclassified digits) in a grid.
 
     Parameters
@@ -215,7 +229,8 @@ def confusion_matrix(y_true: np.ndarray, y_pred: np.ndarray, n_classes: int = 10
     return C
 
 
-def confusion_plot(y_true: np.ndarray, y_pred: np.ndarray, *, ax=None, title: str = ""):
+def confusion_plot(y_true: np.ndarray, y_pred: np.ndarray, *, ax: Axes | None = None,
+                   title: str = "") -> tuple[Figure, Axes]:
     """The confusion matrix as a heat map with the counts written in.
 
     The diagonal (correct answers) is left white and its counts are bold; the colours show
@@ -243,7 +258,8 @@ def confusion_plot(y_true: np.ndarray, y_pred: np.ndarray, *, ax=None, title: st
 
 
 def network_diagram(layer_sizes: Sequence[int] = (784, 110, 10), *, max_drawn: int = 12,
-                    ax=None, labels: Sequence[str] | None = None, equations: bool = True):
+                    ax: Axes | None = None, labels: Sequence[str] | None = None,
+                    equations: bool = True) -> tuple[Figure, Axes]:
     """The MLP drawn as columns of units joined by their weights (the report's Fig. 1).
 
     Labels use the notation of notebook 01: input :math:`x`, hidden layer ``l`` computes
@@ -304,8 +320,8 @@ def network_diagram(layer_sizes: Sequence[int] = (784, 110, 10), *, max_drawn: i
     return fig, ax
 
 
-def results_table(rows: Mapping[str, Sequence], columns: Sequence[str], *, ax=None,
-                  title: str = ""):
+def results_table(rows: Mapping[str, Sequence], columns: Sequence[str], *,
+                  ax: Axes | None = None, title: str = "") -> tuple[Figure, Axes]:
     """A table drawn as a figure (for slides); the notebooks also show it as a DataFrame.
 
     Returns

@@ -9,9 +9,15 @@ stacked on a phone (the kernel does not know the screen's width).
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 from PIL import Image
+
+if TYPE_CHECKING:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure, SubFigure
 
 
 def to_png(rgb: np.ndarray) -> bytes:
@@ -30,12 +36,12 @@ def to_png(rgb: np.ndarray) -> bytes:
     return buf.getvalue()  # compress_level 1: speed over size, for live pictures
 
 
-def canvas_rgb(canvas) -> np.ndarray:
+def canvas_rgb(canvas: FigureCanvasAgg) -> np.ndarray:
     """The drawn pixels of an Agg canvas, (height, width, 3) uint8, without a copy."""
     return np.asarray(canvas.buffer_rgba())[..., :3]
 
 
-def cut_panel(rgb: np.ndarray, panel) -> np.ndarray:
+def cut_panel(rgb: np.ndarray, panel: SubFigure) -> np.ndarray:
     """The pixels of ``panel`` (a sub-figure) in ``rgb``, the drawn figure's buffer.
 
     Parameters
@@ -53,7 +59,7 @@ def cut_panel(rgb: np.ndarray, panel) -> np.ndarray:
     return rgb[max(height - y1, 0):height - y0, x0:min(x1, width)]
 
 
-def panel_pieces(rgb: np.ndarray, panels) -> list[bytes]:
+def panel_pieces(rgb: np.ndarray, panels: Sequence[SubFigure]) -> list[bytes]:
     """Each of ``panels`` (sub-figures) cut from the drawn ``rgb`` as its own PNG.
 
     Parameters
@@ -68,7 +74,7 @@ def panel_pieces(rgb: np.ndarray, panels) -> list[bytes]:
     return [to_png(cut_panel(rgb, panel)) for panel in panels]
 
 
-def panel_pngs(fig) -> list[bytes]:
+def panel_pngs(fig: Figure) -> list[bytes]:
     """Draw ``fig`` and return each of its sub-figures as its own PNG.
 
     A page can then lay the pieces out by its own width: side by side on a laptop, stacked

@@ -6,10 +6,19 @@ computational graph, wide (the chain left to right) or narrow (top to bottom, fo
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
 import numpy as np
 from matplotlib.patches import FancyBboxPatch
 
 from .style import PANEL_WIDTH, figure_axes
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+    from ..walkthrough import Step
 
 STEP_GRAPH = {  # node: (x, y) centre, in data units; the main chain below, parameters above
     name: (1.6 * i, 0.0) for i, name in enumerate(["x", "u1", "u2", "u3", "u4", "u5", "y_hat",
@@ -53,8 +62,9 @@ def _step_value_lines(value) -> list[str]:
     return [", ".join(num4(v) for v in row) for row in a]
 
 
-def backprop_step(steps, index: int, *, ax=None, title: str | None = None,
-                  layout: str = "wide", formula: bool = True):
+def backprop_step(steps: Sequence[Step], index: int, *, ax: Axes | None = None,
+                  title: str | None = None, layout: str = "wide",
+                  formula: bool = True) -> tuple[Figure, Axes]:
     """Draw step ``index`` of :func:`backprop.walkthrough.walkthrough` on the 2-2-1 graph.
 
     Every node shows its value once the forward pass has reached it and its gradient (in
