@@ -4,7 +4,7 @@ example to do by hand").
 :func:`walkthrough` lists the steps of the forward pass (u1, u2, u3, u4, u5, y_hat, L) and of
 the backward pass (d_u5, d_b2, d_W2, d_u3, d_u2, d_b1, d_W1), in the order of the notebook's
 hand-worked table, each with the node it computes, the nodes it reads, its value and the one
-formula it uses written out with numbers. :func:`backprop.plots.backprop_step` draws a step on
+formula it uses written out with numbers. :func:`backprop.figures.backprop_step` draws a step on
 the computation graph; :class:`backprop.widgets.StepThrough` walks through them with Back and
 Next. The arithmetic is the plain NumPy of notebook 01, so the numbers are the table's.
 """

@@ -45,7 +45,7 @@ from pathlib import Path
 import numpy as np
 
 import backprop as bp
-from backprop import plots, widgets
+from backprop import figures, widgets
 
 SETTINGS = dict(hidden=110, n_epochs=20, batch_size=10, loss="cross_entropy", seed=0)
 
@@ -78,7 +78,7 @@ def one_move(panel, lr: float) -> tuple[float, float, float]:
 
 def picture_costs() -> tuple[float, float]:
     """Median CPU seconds of a full draw and of a blit, both PNGs (loss, accuracy) included."""
-    curves = plots.LiveCurves()
+    curves = figures.LiveCurves()
     full, blit = [], []
     history = {k: [] for k in ("train_loss", "train_acc", "val_loss", "val_acc")}
     for i in range(20):
@@ -98,9 +98,9 @@ def picture_costs() -> tuple[float, float]:
 
 
 def inside_picture_costs(data) -> tuple[float, float]:
-    """Median CPU seconds of a full draw and of a blit of the inside view, its four PNGs (as
-    the playground sends them) included."""
-    view = plots.InsideView(data.val.X[:5], data.val.y[:5])
+    """Median CPU seconds of a full draw and of a blit of the inside view, its four PNGs and
+    the forward pass for the outputs it shows (as the playground sends them) included."""
+    view = figures.InsideView(data.val.X[:5], data.val.y[:5])
     rng = np.random.default_rng(0)
     params = bp.init_params([784, SETTINGS["hidden"], 10], rng)
     history = {"grad_W1": [], "grad_W2": [], "saturated_1": [], "saturated_2": []}
@@ -111,7 +111,9 @@ def inside_picture_costs(data) -> tuple[float, float]:
         params["W1"] += 0.001
         before = view.full_draws
         cpu = time.process_time()
-        view.pngs(params, history, 20, 0.5, f"epoch {i + 1}")
+        # the outputs as the playground computes them for each picture, then the picture
+        view.pngs(params, history, bp.forward(params, data.val.X[:5])[0], 20, 0.5,
+                  f"epoch {i + 1}")
         (full if view.full_draws > before else blit).append(time.process_time() - cpu)
     return statistics.median(full), statistics.median(blit)
 
@@ -123,11 +125,12 @@ def piece_costs(data, repeats: int = 30) -> dict[str, tuple[float, float]]:
     params = bp.init_params([784, SETTINGS["hidden"], 10], rng)
     history = {"grad_W1": [0.01], "grad_W2": [0.02], "saturated_1": [0.3],
                "saturated_2": [0.5]}
-    inside = plots.InsideView(data.val.X[:5], data.val.y[:5])
-    reading = plots.DigitReading(SETTINGS["hidden"])
+    inside = figures.InsideView(data.val.X[:5], data.val.y[:5])
+    reading = figures.DigitReading(SETTINGS["hidden"])
     x, y_hat, hidden = data.val.X[0], np.full(10, 0.1), np.full(SETTINGS["hidden"], 0.5)
-    calls = {"inside view": (lambda: inside.png(params, history, 20, 0.5),
-                             lambda: inside.pngs(params, history, 20, 0.5)),
+    outputs = bp.forward(params, data.val.X[:5])[0]
+    calls = {"inside view": (lambda: inside.png(params, history, outputs, 20, 0.5),
+                             lambda: inside.pngs(params, history, outputs, 20, 0.5)),
              "digit reading": (lambda: reading.png(x, y_hat, hidden),
                                lambda: reading.pngs(x, y_hat, hidden))}
     out = {}

@@ -36,3 +36,9 @@ def idx_folder(tmp_path_factory):
                            strict=True):
         write_idx(folder / f"{stem}.gz", array)
     return folder
+
+
+@pytest.fixture(scope="session")
+def small_mnist():
+    """A small sample of the splits (300 training, 200 validation images), loaded once."""
+    return bp.load_mnist(300, 200, 0)

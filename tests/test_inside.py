@@ -5,12 +5,11 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 import backprop as bp  # noqa: E402
-from backprop import plots, widgets  # noqa: E402
+from backprop import widgets  # noqa: E402
 from backprop.walkthrough import hand_example, num6, walkthrough  # noqa: E402
 
 # Notebook 01's hand-worked table ("A tiny example to do by hand"), typed in again, 6 decimals.
@@ -65,21 +64,6 @@ def test_other_parameters_give_their_own_numbers():
 def test_bad_input_is_a_clear_error(change, message):
     with pytest.raises(ValueError, match=message):
         walkthrough(*change(*hand_example()))
-
-
-def test_the_figure_highlights_the_step_and_writes_its_formula():
-    steps = walkthrough()
-    fig, ax = plots.backprop_step(steps, 12)  # d_u2
-    texts = [t.get_text() for t in ax.texts]
-    assert steps[12].formula in texts
-    assert "backward pass, d_u2" in ax.get_title()
-    orange = [p for p in ax.patches if p.get_facecolor()[:3] == matplotlib.colors.to_rgb(
-        plots.STEP_COLORS["current"])]
-    assert len(orange) == 1 and orange[0].get_x() == pytest.approx(
-        plots.STEP_GRAPH["u2"][0] - plots.STEP_BOX[0] / 2)
-    with pytest.raises(ValueError, match="index"):
-        plots.backprop_step(steps, len(steps))
-    plt.close("all")
 
 
 def test_the_widget_walks_forward_and_back():
@@ -417,17 +401,3 @@ def test_the_inside_view_switch_runs_with_the_inside_recorded_and_draws_it():
     assert panel.runs[-1]["history"]["saturated_1"][0] > 0.5
     panel.inside.view.value = "learning curves"
     assert panel.plots.layout.display is None and len(panel.runs) == 3
-
-
-def test_the_static_inside_figure_shows_the_history():
-    rng = np.random.default_rng(0)
-    params, history = bp.train(bp.init_params([784, 20, 10], rng), SMALL.train, None, lr=0.5,
-                               n_epochs=3, loss="cross_entropy", rng=rng, progress=False,
-                               inside=True)
-    fig, view = plots.inside_figure(params, history, SMALL.val.X[:5], SMALL.val.y[:5])
-    x, y = view._grad_lines[0].get_data()
-    assert list(x) == [1, 2, 3] and np.allclose(y, history["grad_W1"])
-    np.testing.assert_array_equal(view._weights[3].get_array(),
-                                  params["W1"][:, 3].reshape(28, 28))
-    assert view._labels[0].get_text().endswith(f"true {SMALL.val.y[0]}")
-    plt.close(fig)

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import backprop as bp
-from backprop import plots, widgets
+from backprop import widgets
 from backprop.widgets import _playground as playground_module
 
 SMALL = bp.load_mnist(300, 200, 0)
@@ -105,45 +105,6 @@ def test_sweep_explorer_switches_curves():
     assert panel.image.value != first and "learning rate 1," in panel.status.value
     with pytest.raises(ValueError, match="history"):
         widgets.sweep_explorer(frame.drop(columns="history"))
-
-
-def _png_pixels(png: bytes) -> np.ndarray:
-    import io
-
-    from PIL import Image
-
-    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"))
-
-
-def test_live_curves_blit_the_same_picture_a_full_draw_gives():
-    rng = np.random.default_rng(1)
-    full = {k: list(rng.uniform(0.2, 0.9, 12)) for k in
-            ("train_loss", "val_loss", "train_acc", "val_acc")}
-    full["train_loss"][0] = full["val_loss"][0] = 2.0  # the largest loss comes first, as usual
-    earlier = [{k: [v * 0.9 for v in vals] for k, vals in full.items()}]
-    live = plots.LiveCurves()
-    for n in range(1, 13):
-        png = live.png({k: v[:n] for k, v in full.items()}, earlier, 12)
-    assert live.full_draws <= 3 and live.blits >= 9  # mostly lines only, over the background
-    fresh = plots.LiveCurves().png(full, earlier, 12)  # one full draw of the final state
-    np.testing.assert_array_equal(_png_pixels(png), _png_pixels(fresh))
-
-
-def test_live_and_static_curves_share_axes_and_limits():
-    history = {"train_loss": [2.1, 0.9, 0.5], "val_loss": [2.2, 1.0, 0.7],
-               "train_acc": [0.55, 0.8, 0.9], "val_acc": [0.5, 0.78, 0.86]}
-    fig, (ax_loss, ax_acc) = plots.learning_curves(history)
-    live = plots.LiveCurves()
-    live.update(history, [], None)
-    for static_ax, live_ax in zip((ax_loss, ax_acc), live.axes, strict=True):
-        assert static_ax.get_xlim() == live_ax.get_xlim()
-        assert static_ax.get_ylim() == live_ax.get_ylim()
-        assert static_ax.get_title() == live_ax.get_title()
-        assert static_ax.get_ylabel() == live_ax.get_ylabel()
-        static_colors = [line.get_color() for line in static_ax.lines]
-        live_colors = [line.get_color() for line in live_ax.lines]
-        assert static_colors == live_colors
-    assert ax_loss.get_ylim() == (0.0, 2.5) and ax_acc.get_ylim() == (45.0, 101.0)
 
 
 def test_a_slow_first_epoch_says_the_server_is_busy(monkeypatch):

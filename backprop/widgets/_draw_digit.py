@@ -12,8 +12,8 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from ..digits import ink_from_png, mnist_style
+from ..figures import READING_PANELS, TEACH_SIZE, DigitReading, panel_pngs, teach_step
 from ..nn import backward, forward, init_params
-from ..plots import READING_PANELS, TEACH_SIZE, DigitReading, panel_pngs, teach_step
 from ..training import train
 from ._common import PANEL_CLASS, _plots, _put, _row, _style
 

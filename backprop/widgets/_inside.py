@@ -7,7 +7,8 @@ from typing import Any
 import ipywidgets as W
 import numpy as np
 
-from ..plots import InsideView, weight_limit
+from ..figures import InsideView, weight_limit
+from ..nn import forward
 from ._common import _plots, _put
 
 VIEWS = ("learning curves", "inside the network")
@@ -85,7 +86,9 @@ class InsidePanel:
         epochs = len(history.get("train_loss", []))
         init = dict((v, k) for k, v in INITS)[cfg.get("init", "normal_scaled")]
         title = f"epoch {epochs} of {cfg['n_epochs']} · initialisation {init}"
-        return title, self.figure.pngs(params, history, cfg["n_epochs"], self.limit(cfg))
+        y_hat = forward(params, self.X)[0]  # the figure draws the outputs, computed here
+        return title, self.figure.pngs(params, history, y_hat, cfg["n_epochs"],
+                                       self.limit(cfg))
 
     def put(self, title: str, pngs: list[bytes]) -> None:
         """Show a title and four pictures from :meth:`pngs`."""
@@ -104,8 +107,8 @@ class InsidePanel:
         title = "the inside view: press Train or move a slider"
         for _, init in sorted(INITS, key=lambda item: item[1] == cfg["init"]):  # current last
             params = init_params([784, cfg["hidden"], 10], rng, init=init)
-            self.put(title, self.figure.pngs(params, {}, cfg["n_epochs"],
-                                             self.limit({"init": init})))
+            self.put(title, self.figure.pngs(params, {}, forward(params, self.X)[0],
+                                             cfg["n_epochs"], self.limit({"init": init})))
 
     def _switch(self, _: Any = None) -> None:
         panel = self.panel

@@ -17,8 +17,8 @@ import ipywidgets as W
 import numpy as np
 
 from ..data import load_mnist
+from ..figures import LiveCurves
 from ..nn import init_params
-from ..plots import LiveCurves
 from ..training import train
 from ._common import LOSSES, PANEL_CLASS, _describe, _plots, _put, _row, _style
 from ._inside import InsidePanel

@@ -9,7 +9,7 @@ from typing import Any
 import ipywidgets as W
 from matplotlib.figure import Figure
 
-from .. import plots
+from .. import figures
 from ..walkthrough import walkthrough
 from ._common import PANEL_CLASS, _row, _style
 
@@ -73,13 +73,13 @@ class StepThrough(W.VBox):
 
     def _png(self, layout: str) -> bytes:
         if layout == "wide":
-            fig = Figure(figsize=plots.STEP_SIZE, dpi=100, layout="constrained")
+            fig = Figure(figsize=figures.STEP_SIZE, dpi=100, layout="constrained")
             ax = fig.add_subplot()
         else:  # no title, no formula: the caption above says both
-            fig = Figure(figsize=plots.STEP_SIZE_NARROW, dpi=100)
+            fig = Figure(figsize=figures.STEP_SIZE_NARROW, dpi=100)
             ax = fig.add_axes((0, 0, 1, 1))
-        plots.backprop_step(self.steps, self.index, ax=ax, layout=layout,
-                            title=None if layout == "wide" else "")
+        figures.backprop_step(self.steps, self.index, ax=ax, layout=layout,
+                              title=None if layout == "wide" else "")
         buffer = io.BytesIO()
         fig.savefig(buffer, format="png", dpi=100)  # no pyplot: nothing for the inline backend
         return buffer.getvalue()

@@ -7,7 +7,7 @@ from typing import Any
 
 import ipywidgets as W
 
-from ..plots import LiveCurves
+from ..figures import LiveCurves
 from ._common import PANEL_CLASS, _plots, _row, _style
 
 

@@ -1,0 +1,143 @@
+"""Every figure of the notebooks and the widgets, one module per idea.
+
+======================  =====================================================================
+module                  holds
+======================  =====================================================================
+:mod:`.style`           the shared look: colours (``TRAIN_COLOR``, ``OUTPUT_COLOR``, ...),
+                        sizes (``PANEL_WIDTH``, ``LIVE_WIDTH``, ``CURVES_SIZE``), round axis
+                        steps, and :func:`figure_axes` (the axes to draw into)
+:mod:`.pixels`          a drawn figure as PNG bytes, whole or cut into its sub-figures
+                        (:func:`panel_pngs`; ``to_png``, ``canvas_rgb``, ``panel_pieces``
+                        for the live figures)
+:mod:`.notebook`        the static notebook figures (each returns ``fig, ax``):
+                        learning curves, sweeps, digit and image grids, confusion matrix,
+                        network diagram, results table; the curves' limits and styling,
+                        which the live curves share
+:mod:`.live_curves`     :class:`LiveCurves`, the learning curves redrawn after every epoch
+:mod:`.step_graph`      :func:`backprop_step`, one step of backprop on the 2-2-1 example
+:mod:`.digit_reading`   :class:`DigitReading` / :func:`digit_reading`, one image through the
+                        network, and :func:`teach_step`, one backprop step on it
+:mod:`.inside_view`     :class:`InsideView` / :func:`inside_figure`, weights, outputs,
+                        gradient sizes and saturation as a network trains
+======================  =====================================================================
+
+Figures only draw: the caller computes the network's values (outputs, hidden activations,
+gradients) and hands them over, so the maths lives in :mod:`backprop.nn` alone.
+
+A new widget's figure goes in a module of its own here (e.g. ``figures/my_view.py``), built
+like :class:`InsideView`: a class that builds one figure with a fixed layout, laid out as
+sub-figures of at most :data:`PANEL_WIDTH` pixels, whose ``png``/``pngs`` methods redraw
+what changes and return PNG bytes with the helpers of :mod:`.pixels`; plus, if a notebook
+shows it, a function that draws it once. Import only public names from the other modules
+(never ``_private`` ones: ``tests/test_package_layout.py`` checks it), re-export its public
+names below (``backprop.plots`` then has them too) and test it in
+``tests/test_figures_<module>.py``. The widget itself goes in :mod:`backprop.widgets`.
+"""
+
+from .digit_reading import (
+    READING_HEIGHT,
+    READING_PANELS,
+    READING_SIZE,
+    TEACH_SIZE,
+    DigitReading,
+    digit_reading,
+    teach_step,
+)
+from .inside_view import (
+    GRAD_RANGE,
+    INSIDE_ROWS,
+    INSIDE_SIZE,
+    INSIDE_UNITS,
+    LAYER_COLORS,
+    InsideView,
+    inside_figure,
+    weight_limit,
+)
+from .live_curves import LiveCurves
+from .notebook import (
+    confusion_matrix,
+    confusion_plot,
+    curve_limits,
+    digit_grid,
+    image_grid,
+    learning_curves,
+    network_diagram,
+    results_table,
+    style_curve_axes,
+    sweep_plot,
+)
+from .pixels import panel_pngs
+from .step_graph import (
+    STEP_BOX,
+    STEP_BOX_NARROW,
+    STEP_COLORS,
+    STEP_EDGES,
+    STEP_GRAPH,
+    STEP_GRAPH_NARROW,
+    STEP_LABELS,
+    STEP_LIMITS,
+    STEP_SIZE,
+    STEP_SIZE_NARROW,
+    backprop_step,
+)
+from .style import (
+    CURVES_SIZE,
+    LIVE_WIDTH,
+    NICE_STEPS,
+    OUTPUT_COLOR,
+    PANEL_WIDTH,
+    PREDICTED_COLOR,
+    TARGET_COLOR,
+    TRAIN_COLOR,
+    VAL_COLOR,
+)
+
+__all__ = [
+    "CURVES_SIZE",
+    "GRAD_RANGE",
+    "INSIDE_ROWS",
+    "INSIDE_SIZE",
+    "INSIDE_UNITS",
+    "LAYER_COLORS",
+    "LIVE_WIDTH",
+    "NICE_STEPS",
+    "OUTPUT_COLOR",
+    "PANEL_WIDTH",
+    "PREDICTED_COLOR",
+    "READING_HEIGHT",
+    "READING_PANELS",
+    "READING_SIZE",
+    "STEP_BOX",
+    "STEP_BOX_NARROW",
+    "STEP_COLORS",
+    "STEP_EDGES",
+    "STEP_GRAPH",
+    "STEP_GRAPH_NARROW",
+    "STEP_LABELS",
+    "STEP_LIMITS",
+    "STEP_SIZE",
+    "STEP_SIZE_NARROW",
+    "TARGET_COLOR",
+    "TEACH_SIZE",
+    "TRAIN_COLOR",
+    "VAL_COLOR",
+    "DigitReading",
+    "InsideView",
+    "LiveCurves",
+    "backprop_step",
+    "confusion_matrix",
+    "confusion_plot",
+    "curve_limits",
+    "digit_grid",
+    "digit_reading",
+    "image_grid",
+    "inside_figure",
+    "learning_curves",
+    "network_diagram",
+    "panel_pngs",
+    "results_table",
+    "style_curve_axes",
+    "sweep_plot",
+    "teach_step",
+    "weight_limit",
+]

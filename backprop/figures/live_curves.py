@@ -1,0 +1,167 @@
+"""The learning curves kept alive for the widgets, redrawn after every epoch by blitting.
+
+The same picture as :func:`backprop.figures.notebook.learning_curves` (same limits, labels
+and colours): one figure, drawn in full only when its axes change, otherwise by redrawing
+just the lines over a saved background, then sent as PNG bytes, whole or as two panels.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+from .notebook import curve_limits, style_curve_axes
+from .pixels import canvas_rgb, panel_pieces, to_png
+from .style import CURVES_SIZE, LIVE_WIDTH, TRAIN_COLOR, VAL_COLOR
+
+
+class LiveCurves:
+    """:func:`learning_curves` kept alive, for pictures redrawn after every epoch.
+
+    One figure is built once, with a fixed layout. A new picture redraws the whole figure
+    (~40 ms) only when the axes' limits (:func:`curve_limits`) change, which happens seldom;
+    otherwise it pastes a saved background and draws just the lines over it ("blitting", a
+    few milliseconds): the faded earlier runs once per run, the current run's four lines
+    every time. Used by :mod:`backprop.widgets`; needs no widgets itself.
+
+    The loss and the accuracy are two sub-figures of equal width, each with its own labels,
+    so that :meth:`pngs` can also send them as two pictures: a page then places them side by
+    side where there is room and stacks them on a phone, each at a size whose text reads as
+    on a laptop (the kernel cannot know the screen's width; the page's layout decides).
+
+    Parameters
+    ----------
+    width : int, pixels of the whole figure (both panels); the height keeps the static
+        figure's proportions, so each panel is ``width / 2`` by ``0.38 * width`` pixels
+    dpi : int
+    percent : bool, accuracy in percent
+
+    Attributes
+    ----------
+    fig : matplotlib Figure
+    panels : (loss, accuracy) sub-figures, side by side
+    axes : (ax_loss, ax_acc)
+    full_draws, blits : int, how many pictures were drawn each way (for the benchmarks)
+    """
+
+    def __init__(self, width: int = LIVE_WIDTH, dpi: int = 80, percent: bool = True) -> None:
+        if width < 200 or width % 2:
+            raise ValueError(f"width must be an even number of pixels >= 200, got {width!r}")
+        self.percent = percent
+        inches = width / dpi
+        self.fig = Figure(figsize=(inches, inches * CURVES_SIZE[1] / CURVES_SIZE[0]), dpi=dpi,
+                          layout="constrained")
+        FigureCanvasAgg(self.fig)
+        self.panels = tuple(self.fig.subfigures(1, 2, wspace=0))
+        self.axes = ax_loss, ax_acc = tuple(panel.subplots() for panel in self.panels)
+        self._lines = {}
+        for split, color in (("train", TRAIN_COLOR), ("val", VAL_COLOR)):
+            name = "training" if split == "train" else "validation"
+            for kind, ax in (("loss", ax_loss), ("acc", ax_acc)):
+                # animated: left out of full draws, drawn by hand over the background
+                (self._lines[f"{split}_{kind}"],) = ax.plot([], [], color=color, label=name,
+                                                            animated=True)
+        style_curve_axes(ax_loss, ax_acc, percent=percent)
+        # Off the data: the loss falls from the top left, the accuracy rises to the top right.
+        self._legends = (ax_loss.legend(loc="upper right", fontsize="small"),
+                         ax_acc.legend(loc="lower right", fontsize="small"))
+        # Lay out once for the widest tick labels the axes will show, then freeze the layout.
+        # ("0.0025", "100.0"): each panel's labels then stay inside its own picture.
+        ax_loss.set_ylim(0, 0.0025)
+        ax_acc.set_ylim(80, 101) if percent else ax_acc.set_ylim(0.8, 1.01)
+        self.fig.canvas.draw()
+        self.fig.set_layout_engine("none")
+        self._earlier_lines: list = []
+        self._earlier: list = []
+        self._limits = self._frame = self._background = None
+        self.full_draws = self.blits = 0
+
+    def png(self, history: Mapping[str, Sequence[float]] | None = None,
+            earlier: Sequence[Mapping[str, Sequence[float]]] = (),
+            n_epochs: int | None = None) -> bytes:
+        """A PNG of ``history``'s curves over the faded ``earlier`` ones.
+
+        Parameters
+        ----------
+        history : dict from :func:`backprop.train` (may be partial), or None
+        earlier : such dicts, drawn faded and without legend entries; keep passing the same
+            objects while they do not change (they are compared by identity)
+        n_epochs : int, optional, fixes the x axis so that a running curve grows into it
+
+        Returns
+        -------
+        bytes, a PNG image
+        """
+        self.update(history, earlier, n_epochs)
+        return to_png(canvas_rgb(self.fig.canvas))
+
+    def pngs(self, history: Mapping[str, Sequence[float]] | None = None,
+             earlier: Sequence[Mapping[str, Sequence[float]]] = (),
+             n_epochs: int | None = None) -> tuple[bytes, bytes]:
+        """The same picture as :meth:`png`, as two PNGs: the loss panel and the accuracy panel.
+
+        Each is ``width / 2`` pixels wide. Drawing costs the same as :meth:`png`: one
+        figure is drawn, then cut in two.
+        """
+        self.update(history, earlier, n_epochs)
+        loss, acc = panel_pieces(canvas_rgb(self.fig.canvas), self.panels)
+        return loss, acc
+
+    def update(self, history: Mapping[str, Sequence[float]] | None = None,
+               earlier: Sequence[Mapping[str, Sequence[float]]] = (),
+               n_epochs: int | None = None) -> None:
+        """Draw into the figure's canvas without encoding it (see :meth:`png`)."""
+        history = history or {}
+        earlier = list(earlier)
+        limits = curve_limits([history, *earlier], n_epochs, self.percent)
+        same_earlier = (len(earlier) == len(self._earlier)
+                        and all(a is b for a, b in zip(earlier, self._earlier, strict=True)))
+        if limits != self._limits or self._frame is None:
+            self._draw_frame(limits)
+        if self._background is None or not same_earlier:
+            self._draw_earlier(earlier)  # a new run: new faded curves, the frame unchanged
+        else:
+            self.fig.canvas.restore_region(self._background)
+            self.blits += 1
+        scale = 100 if self.percent else 1
+        for key, line in self._lines.items():
+            values = np.asarray(history.get(key, []), dtype=float)
+            line.set_data(np.arange(1, len(values) + 1), values * scale if "acc" in key else values)
+            line.axes.draw_artist(line)
+        for ax, legend in zip(self.axes, self._legends, strict=True):
+            ax.draw_artist(legend)  # back on top of the lines
+
+    def _draw_frame(self, limits: tuple) -> None:
+        """The full draw: axes, ticks, labels and legends, every line left out (animated)."""
+        x, loss, acc = limits
+        ax_loss, ax_acc = self.axes
+        ax_loss.set(xlim=x, ylim=loss)
+        ax_acc.set(xlim=x, ylim=acc)
+        self.fig.canvas.draw()
+        self._frame = self.fig.canvas.copy_from_bbox(self.fig.bbox)
+        self._limits, self._background = limits, None
+        self.full_draws += 1
+
+    def _draw_earlier(self, earlier: list) -> None:
+        """The background of a run: the frame with the faded earlier runs drawn over it."""
+        for line in self._earlier_lines:
+            line.remove()
+        self._earlier_lines = []
+        self.fig.canvas.restore_region(self._frame)
+        scale = 100 if self.percent else 1
+        ax_loss, ax_acc = self.axes
+        for old in earlier:
+            for split, color in (("train", TRAIN_COLOR), ("val", VAL_COLOR)):
+                losses = old.get(f"{split}_loss", [])
+                accs = np.asarray(old.get(f"{split}_acc", []), dtype=float)
+                epochs = np.arange(1, len(losses) + 1)
+                style = {"color": color, "alpha": 0.2, "label": "_earlier", "animated": True}
+                self._earlier_lines += ax_loss.plot(epochs, losses, **style)
+                self._earlier_lines += ax_acc.plot(epochs[:len(accs)], accs * scale, **style)
+        for line in self._earlier_lines:
+            line.axes.draw_artist(line)
+        self._background = self.fig.canvas.copy_from_bbox(self.fig.bbox)
+        self._earlier = earlier

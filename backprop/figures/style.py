@@ -1,0 +1,46 @@
+"""The look every figure shares: colours, sizes in pixels and inches, round axis steps.
+
+Sizes are chosen for the widgets' pictures: each piece a page shows on its own is at most
+:data:`PANEL_WIDTH` pixels wide, so that a phone shows it at its drawn size.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import matplotlib.pyplot as plt
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+TRAIN_COLOR, VAL_COLOR = "tab:blue", "tab:orange"
+# The outputs as bars: grey, the predicted digit blue, the true label (when the prediction is
+# wrong, or as a band) green.
+OUTPUT_COLOR, PREDICTED_COLOR, TARGET_COLOR = "0.65", "tab:blue", "tab:green"
+CURVES_SIZE = (10, 3.8)  # inches, the static learning curves; the live view keeps the shape
+# Pixels of the live curves, both panels: each panel (360 px) fits a phone's width at its drawn
+# size, so its text is never smaller there than on a laptop (widgets/style.css knows it too).
+LIVE_WIDTH = 720
+NICE_STEPS = (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10)  # x a power of ten: round axis limits
+# Every widget picture is cut into pieces at most this wide (pixels): each fits a phone's
+# width at its drawn size, so its text is never smaller there than on a laptop.
+PANEL_WIDTH = LIVE_WIDTH // 2
+
+
+def figure_axes(ax: Axes | None = None,
+                figsize: tuple[float, float] = (6, 4)) -> tuple[Figure, Axes]:
+    """The axes to draw into: ``ax`` and its figure, or a new pyplot figure's single axes.
+
+    Parameters
+    ----------
+    ax : matplotlib Axes, optional
+    figsize : (width, height) in inches, of the new figure (``ax`` not given)
+
+    Returns
+    -------
+    fig, ax
+    """
+    if ax is None:
+        fig, ax = plt.subplots(figsize=figsize, layout="constrained")
+    return ax.figure, ax
