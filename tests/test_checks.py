@@ -14,7 +14,7 @@ import pytest
 
 import backprop as bp
 from backprop import checks
-from backprop.checks import CheckFailed
+from backprop.checks import CheckFailed, answers, cases, reference, skip
 
 
 # --------------------------------------------------------------------------- right answers
@@ -210,7 +210,7 @@ def test_a_students_exception_comes_through_with_the_students_traceback():
     if hasattr(info.value, "__notes__"):
         assert "check_backward_step" in info.value.__notes__[0]
     # IPython hides the checker's frames
-    assert all(f.name not in {"_call", "check_backward_step"} or _hidden(info.value, f.name)
+    assert all(f.name not in {"call_student", "check_backward_step"} or _hidden(info.value, f.name)
                for f in frames)
 
 
@@ -459,8 +459,8 @@ def test_trained_tuning_and_test_answers(mnist):
 
 
 def test_tiny_example_answers():
-    answers = checks._tiny_answers()
-    checks.check_answer("01-6", answers["01-6"][1])
+    right = answers.tiny_answers()
+    checks.check_answer("01-6", right["01-6"][1])
     checks.check_answer("01-7", -0.476615)
     rejects(checks.check_answer, "01-6", 0.113581, says="is not")  # the loss before the step
     with pytest.raises(ValueError, match="exercise must be one of"):
@@ -510,7 +510,7 @@ def test_answers_that_depend_on_the_students_runs(mnist, capsys):
 
 def test_skip_if_unfinished_skips_cells_that_need_a_skipped_cells_results(capsys,
                                                                             monkeypatch):
-    monkeypatch.setattr(checks, "_SKIPPED", [])
+    monkeypatch.setattr(skip, "_SKIPPED", [])
     with pytest.raises(NameError), checks.skip_if_unfinished():
         undefined_name  # noqa: B018, F821  (nothing skipped yet: a real error)
     with checks.skip_if_unfinished():
@@ -530,9 +530,9 @@ def test_ipython_shows_a_failed_check_as_its_message_alone():
 
 def test_the_reference_formulas_are_those_of_bp_backward():
     """The checks compare each step with checks.RIGHT; those formulas give bp.backward."""
-    for case in checks._cases():
+    for case in cases.default_cases():
         for kind in ("mse", "cross_entropy"):
-            env = checks._run_steps(case, kind)
+            env = reference.run_steps(case, kind)
             grads = bp.backward(case.params, case.cache, case.Y, loss=kind)
             for key in grads:
                 assert bp.relative_error(env[f"d_{key}"], grads[key]) < 1e-12
