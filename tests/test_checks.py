@@ -77,16 +77,8 @@ def make_backward(**steps):
 
 
 def numerical_gradient(f, x, index, eps=1e-6):
-    flat, out = x.reshape(-1), np.empty(len(index))
-    for j, i in enumerate(index):
-        old = flat[i]
-        flat[i] = old + eps
-        plus = f()
-        flat[i] = old - eps
-        minus = f()
-        flat[i] = old
-        out[j] = (plus - minus) / (2 * eps)
-    return out
+    """Exercise 5's answer: the entries ``index`` of the package's central differences."""
+    return bp.numerical_gradient(f, x, index, eps).reshape(-1)[index]
 
 
 def make_sgd_epoch(shuffle="every epoch", drop_last=False, sign=1):
