@@ -3,7 +3,9 @@
 :data:`ANSWERS` maps each exercise ("01-6", "02-7", ...) to what its answer is, a function
 that computes the right one from what the student passes as context (their history, their
 runs, their networks), the tolerance and the names that context must hold. The exercises
-01-6 and 01-7 are on notebook 01's 2-2-1 hand example, :data:`TINY`.
+01-6 and 01-7 are on notebook 01's 2-2-1 hand example, :data:`TINY` (its parameters;
+:data:`TINY_X`, :data:`TINY_Y` its input and target), which is
+:func:`backprop.walkthrough.hand_example`.
 """
 
 from __future__ import annotations
@@ -14,11 +16,11 @@ from typing import Any
 import numpy as np
 
 from ..nn import backward, forward, loss
+from ..walkthrough import hand_example
 from .harness import fail
 
-TINY = {"W1": np.array([[0.5, -0.3], [0.2, 0.4]]), "b1": np.array([0.1, 0.2]),
-        "W2": np.array([[1.0], [-2.0]]), "b2": np.array([0.25])}
-TINY_X, TINY_Y = np.array([[1.0, -1.0]]), np.array([[1.0]])
+# notebook 01's 2-2-1 hand example, from its one definition (the walk-through's)
+TINY, TINY_X, TINY_Y = hand_example()
 
 
 def tiny_answers() -> dict[str, tuple[str, float]]:
