@@ -7,8 +7,10 @@ mistake. Each function takes the step's inputs in the order of
 :data:`~backprop.checks.reference.RIGHT` and returns ``None`` where the mistake does not
 apply (to this loss, say).
 
-The functions spell out the wrong formula the student wrote, ``u3 * (1 - u3)`` and all, as
-the texts do, rather than calling the package's right helpers.
+The functions spell out the formula the student wrote, ``u3 * (1 - u3)`` and all, as the
+texts do, instead of calling the package's helpers (such as
+:func:`backprop.activation.sigmoid_prime_from_output`): a mistake is what it computes, and
+must stay that when the package's right answers change.
 """
 
 from __future__ import annotations
@@ -30,10 +32,6 @@ class Mistake:
     step: str
     says: str
     compute: Callable[..., np.ndarray]
-
-
-def _sp(a):
-    return a * (1 - a)
 
 
 def _weight_mistakes(step, act, d_out, param, layer_in):
@@ -93,12 +91,13 @@ def _d_u5_mistakes() -> list[Mistake]:
                         "loss d_u5 = (y_hat - Y) * y_hat * (1 - y_hat) / n.",
                 lambda y_hat, Y, loss: other_loss(y_hat, Y, loss) if loss == "mse" else None),
         Mistake("d_u5", "the factor sigma'(u5) is applied twice: once is right.",
-                lambda y_hat, Y, loss: d_u5_right(y_hat, Y, loss) * _sp(y_hat) if loss == "mse"
-                else None),
+                lambda y_hat, Y, loss: d_u5_right(y_hat, Y, loss) * (y_hat * (1 - y_hat))
+                if loss == "mse" else None),
         Mistake("d_u5", "sigma' computed on the wrong variable: sigma(y_hat)(1 - sigma(y_hat)) "
                         "instead of y_hat (1 - y_hat). y_hat is already sigma(u5), so "
                         "sigma'(u5) = y_hat * (1 - y_hat).",
-                lambda y_hat, Y, loss: (y_hat - Y) * _sp(sigmoid(y_hat)) / y_hat.shape[0]
+                lambda y_hat, Y, loss:
+                (y_hat - Y) * (sigmoid(y_hat) * (1 - sigmoid(y_hat))) / y_hat.shape[0]
                 if loss == "mse" else None),
         Mistake("d_u5", "wrong sign: d_u5 has (y_hat - Y), not (Y - y_hat); with the wrong "
                         "sign the update climbs the loss (gradient ascent).",
@@ -122,15 +121,15 @@ MISTAKES: list[Mistake] = [
                     "back through the hidden sigmoid (step 5).",
             lambda d_u3, u3: d_u3),
     Mistake("d_u2", "the factor sigma'(u2) is applied twice: once is right.",
-            lambda d_u3, u3: d_u3 * _sp(u3) ** 2),
+            lambda d_u3, u3: d_u3 * (u3 * (1 - u3)) ** 2),
     Mistake("d_u2", "sigma' computed on the wrong variable: sigma(u3)(1 - sigma(u3)) instead "
                     "of u3 (1 - u3). u3 is already sigma(u2), so sigma'(u2) = u3 * (1 - u3).",
-            lambda d_u3, u3: d_u3 * _sp(sigmoid(u3))),
+            lambda d_u3, u3: d_u3 * (sigmoid(u3) * (1 - sigmoid(u3)))),
     Mistake("d_u2", "a matrix product where the entrywise one belongs: each hidden unit's "
                     "error is multiplied by its own sigma', d_u3 * u3 * (1 - u3).",
-            lambda d_u3, u3: d_u3 @ _sp(u3).T),
+            lambda d_u3, u3: d_u3 @ (u3 * (1 - u3)).T),
     Mistake("d_u2", "wrong sign: d_u2 = d_u3 * u3 * (1 - u3), no minus sign.",
-            lambda d_u3, u3: -d_u3 * _sp(u3)),
+            lambda d_u3, u3: -d_u3 * (u3 * (1 - u3))),
     *_weight_mistakes("d_W1", "X", "d_u2", "W1", "(784, hidden)"),
     *_bias_mistakes("d_b1", "d_u2", "b1"),
 ]

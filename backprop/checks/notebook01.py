@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from ..activation import sigmoid
+from ..activation import sigmoid, sigmoid_prime_from_output
 from ..nn import backward, loss
 from .cases import default_cases, mnist_case
 from .harness import CD_BELOW, SAME_BELOW, as_array, call_student, compare, fail, sci
@@ -65,7 +65,7 @@ def check_sigmoid(sigmoid_fn: Callable, sigmoid_prime_fn: Callable | None = None
     z = inputs["random"]
     s = sigmoid(z)
     err = compare("sigmoid_prime", call_student(sigmoid_prime_fn, "check_sigmoid", {"z": z}),
-                  s * (1 - s), "(random z)", SAME_BELOW, [
+                  sigmoid_prime_from_output(s), "(random z)", SAME_BELOW, [
                       ("sigma' computed on the wrong variable: z (1 - z) is sigma'(u) only "
                        "when z is already sigma(u); sigmoid_prime(z) takes z itself, so "
                        "s = sigmoid(z) and s * (1 - s).", z * (1 - z)),

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..activation import sigmoid
+from ..activation import sigmoid, sigmoid_prime_from_output
 from ..gradcheck import numerical_gradient, relative_error
 from ..nn import loss
 from .cases import Case
@@ -24,10 +24,6 @@ if TYPE_CHECKING:  # only for the annotation: mistakes.py imports this module
     from .mistakes import Mistake
 
 STEPS = ("d_u5", "d_W2", "d_b2", "d_u3", "d_u2", "d_W1", "d_b1")  # in the order computed
-
-
-def _sigma_prime_of_activation(a: np.ndarray) -> np.ndarray:
-    return a * (1 - a)  # sigma'(u) written with a = sigma(u)
 
 
 def d_u5_right(y_hat: np.ndarray, Y: np.ndarray, loss: str) -> np.ndarray:
@@ -44,7 +40,7 @@ def d_u5_right(y_hat: np.ndarray, Y: np.ndarray, loss: str) -> np.ndarray:
     """
     n = y_hat.shape[0]
     if loss == "mse":
-        return (y_hat - Y) * _sigma_prime_of_activation(y_hat) / n
+        return (y_hat - Y) * sigmoid_prime_from_output(y_hat) / n
     return (y_hat - Y) / n
 
 
@@ -54,7 +50,7 @@ RIGHT: dict[str, tuple[tuple[str, ...], Callable]] = {
     "d_W2": (("u3", "d_u5"), lambda u3, d_u5: u3.T @ d_u5),
     "d_b2": (("d_u5",), lambda d_u5: d_u5.sum(axis=0)),
     "d_u3": (("d_u5", "W2"), lambda d_u5, W2: d_u5 @ W2.T),
-    "d_u2": (("d_u3", "u3"), lambda d_u3, u3: d_u3 * _sigma_prime_of_activation(u3)),
+    "d_u2": (("d_u3", "u3"), lambda d_u3, u3: d_u3 * sigmoid_prime_from_output(u3)),
     "d_W1": (("X", "d_u2"), lambda X, d_u2: X.T @ d_u2),
     "d_b1": (("d_u2",), lambda d_u2: d_u2.sum(axis=0)),
 }
