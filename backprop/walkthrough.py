@@ -47,7 +47,8 @@ def hand_example() -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray]:
     """Notebook 01's 2-2-1 example: ``(params, x, y)``.
 
     ``W1`` (2, 2), ``b1`` (2,), ``W2`` (2, 1), ``b2`` (1,); ``x`` = (1, -1) as a (1, 2) row,
-    target ``y`` = 1 as a (1, 1) row; the quadratic loss.
+    target ``y`` = 1 as a (1, 1) row; the quadratic loss. The one definition of the example:
+    the checks' ``TINY`` (exercises 01-6 and 01-7) and the tests take it from here.
     """
     params = {"W1": np.array([[0.5, -0.3], [0.2, 0.4]]), "b1": np.array([0.1, 0.2]),
               "W2": np.array([[1.0], [-2.0]]), "b2": np.array([0.25])}

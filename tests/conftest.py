@@ -14,6 +14,12 @@ def mnist():
     return bp.load_mnist()
 
 
+@pytest.fixture(scope="module")
+def mnist_decompressed():
+    """MNIST read once before a test times something that reads it (backprop.checks does)."""
+    bp.load_mnist(n_train=10, n_val=0, n_test=0)
+
+
 @pytest.fixture
 def rng():
     return np.random.default_rng(12345)

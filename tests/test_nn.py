@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 import backprop as bp
+from backprop.walkthrough import hand_example
 
 
 def _random_problem(sizes, n, seed, dtype=np.float64):
@@ -54,9 +55,7 @@ def test_gradient_check_notices_a_wrong_gradient(monkeypatch):
 
 def test_two_two_one_example_by_hand():
     """x = (1, -1) through a 2-2-1 net, every value worked out with a pocket calculator."""
-    params = {"W1": np.array([[0.5, -0.3], [0.2, 0.4]]), "b1": np.array([0.1, 0.2]),
-              "W2": np.array([[1.0], [-2.0]]), "b2": np.array([0.25])}
-    X, Y = np.array([[1.0, -1.0]]), np.array([[1.0]])
+    params, X, Y = hand_example()
     y_hat, cache = bp.forward(params, X)
     np.testing.assert_allclose(cache["u1"], [[0.3, -0.7]])
     np.testing.assert_allclose(cache["u2"], [[0.4, -0.5]])

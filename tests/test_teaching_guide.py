@@ -5,7 +5,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from test_checks import STEPS, d_u5_from, forward, make_sgd_epoch
+from checks_helpers import STEPS, d_u5_from, forward, make_sgd_epoch
 
 import backprop as bp
 from backprop import checks

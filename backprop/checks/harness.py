@@ -1,0 +1,212 @@
+"""The harness every check runs on: call the student's function, compare, fail with a message.
+
+* :func:`call_student` calls the student's function on copies of its inputs, lets the
+  student's own exception through with one note saying which check called it with what,
+  and names an argument the function changed in place.
+* :func:`compare` gives the relative error of a result against the right one and, when it
+  is too big, raises :class:`CheckFailed` naming the wrong quantity, the expected and
+  received shapes or the relative error and, when the result equals what a known mistake
+  would give, which mistake.
+* :func:`fail` raises :class:`CheckFailed` with a message of one line and indented details.
+
+Every function that may raise sets ``__tracebackhide__``, so that IPython hides the
+checker's frames and a student's traceback ends in the student's own code.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections.abc import Callable
+from typing import Any, NoReturn
+
+import numpy as np
+
+from ..gradcheck import relative_error
+
+CD_BELOW = 1e-7  # a gradient within this of central differences (float64) is right
+SAME_BELOW = 1e-9  # a value within this of the package's is right (float64 rounding only)
+MATCH_BELOW = 1e-6  # a wrong result this close to a known mistake's result is that mistake
+
+
+class CheckFailed(AssertionError):
+    """An exercise's answer is wrong; the message says what, by how much and, if known, why.
+
+    In IPython and Jupyter it is shown as its message alone: the traceback would only
+    point into the checker, and the message already names what is wrong.
+    """
+
+    def _render_traceback_(self) -> list[str]:  # IPython's hook for custom tracebacks
+        return [f"\x1b[0;31mCheckFailed\x1b[0m: {self}"]
+
+
+# a plain (non-IPython) traceback names it as students import it, backprop.checks.CheckFailed
+CheckFailed.__module__ = "backprop.checks"
+
+
+def sci(x: float) -> str:
+    """``3e-10``, ``1e-7``: one significant digit, no padded exponent.
+
+    Parameters
+    ----------
+    x : float
+
+    Returns
+    -------
+    str
+    """
+    if x == 0:
+        return "0"
+    return re.sub(r"e([+-])0*(\d)", r"e\1\2", f"{x:.0e}").replace("e+0", "e0")
+
+
+def fail(what: str, *lines: str) -> NoReturn:
+    """Raise :class:`CheckFailed`: ``what`` on the first line, then ``lines`` indented.
+
+    Parameters
+    ----------
+    what : str
+        What is wrong, in one line.
+    *lines : str
+        Details, one per line; empty ones are left out.
+    """
+    __tracebackhide__ = True
+    raise CheckFailed("\n".join([what, *(f"  {line}" for line in lines if line)]))
+
+
+def _shapes(args: dict[str, Any]) -> str:
+    return ", ".join(f"{k} {np.shape(v)}" if isinstance(v, np.ndarray) else f"{k}={v!r}"
+                     for k, v in args.items())
+
+
+def call_student(fn: Callable, check: str, args: dict[str, Any]) -> Any:
+    """``fn(**args)`` on copies of ``args``; a student's exception passes through unchanged.
+
+    Parameters
+    ----------
+    fn : callable
+        The student's function, called with the values of ``args`` in their order.
+    check : str
+        The check calling it, as the note on an exception names it.
+    args : dict
+        The arguments by name; a ``numpy.random.Generator`` is passed as it is, everything
+        else as a deep copy.
+
+    Returns
+    -------
+    Whatever ``fn`` returns.
+
+    Raises
+    ------
+    CheckFailed
+        When ``fn`` changed one of its array arguments in place.
+    """
+    __tracebackhide__ = True
+    # copies of everything but a random generator, whose state the function must advance
+    copies = {k: v if isinstance(v, np.random.Generator) else copy.deepcopy(v)
+              for k, v in args.items()}
+    try:
+        result = fn(*copies.values())
+    except NotImplementedError:
+        raise  # an unfinished exercise: its own message says which
+    except Exception as exc:
+        if hasattr(exc, "add_note"):  # Python >= 3.11
+            exc.add_note(f"(raised by your {getattr(fn, '__name__', 'function')} when "
+                         f"{check} called it with {_shapes(args)})")
+        raise
+    for name, value in args.items():
+        if isinstance(value, np.ndarray) and not np.array_equal(value, copies[name],
+                                                                equal_nan=True):
+            fail(f"{check}: your {getattr(fn, '__name__', 'function')} changed its argument "
+                 f"{name!r} in place.",
+                 "Later steps read the same array; compute a new one instead "
+                 "(e.g. a = a * b, not a *= b).")
+    return result
+
+
+def as_array(value: Any, name: str, where: str) -> np.ndarray:
+    """``value`` as a float64 array; CheckFailed for ``None`` or what is not numbers.
+
+    Parameters
+    ----------
+    value : any
+        What the student's function returned.
+    name, where : str
+        The quantity and the inputs, as the message names them.
+
+    Returns
+    -------
+    ndarray of float64
+    """
+    __tracebackhide__ = True
+    if value is None:
+        fail(f"{name} {where}: your function returned None.", "Did you forget `return`?")
+    try:
+        array = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        fail(f"{name} {where}: expected an array of numbers, received "
+             f"{type(value).__name__}.")
+    return array
+
+
+def _which_mistake(got: np.ndarray, candidates: list[tuple[str, Any]]) -> str | None:
+    for says, value in candidates:
+        if value is not None and np.shape(value) == got.shape and np.all(np.isfinite(value)) \
+                and relative_error(got, np.asarray(value, dtype=np.float64)) < MATCH_BELOW:
+            return says
+    return None
+
+
+def _scale_hint(got: np.ndarray, want: np.ndarray) -> str | None:
+    """'x times the right values' when ``got`` is a constant multiple of ``want``."""
+    if got.shape != want.shape or not np.any(want) or not np.all(np.isfinite(got)):
+        return None
+    c = float(np.vdot(got, want) / np.vdot(want, want))
+    if abs(c - 1) > 1e-6 and relative_error(got, c * want) < MATCH_BELOW:
+        return f"Your values are {c:.4g} times the right ones."
+    return None
+
+
+def compare(name: str, got: Any, want: np.ndarray, where: str, tol: float,
+            candidates: list | Callable[[], list] = ()) -> float:
+    """Relative error of ``got`` against ``want``; CheckFailed with a diagnosis if too big.
+
+    Parameters
+    ----------
+    name : str
+        The quantity compared, as the message names it ("d_W2", "u3", ...).
+    got : any
+        The student's result.
+    want : ndarray
+        The right result.
+    where : str
+        The inputs, as the message names them ("(random inputs, n=3, ...)").
+    tol : float
+        The largest relative error that is right.
+    candidates : list of (str, array) or callable returning one
+        ``(what the mistake is, what it gives)``; a function is called only when ``got``
+        is wrong, so that costly candidates are computed only then.
+
+    Returns
+    -------
+    float
+        The relative error, below ``tol``.
+    """
+    __tracebackhide__ = True
+    got = as_array(got, name, where)
+    if got.shape == want.shape and np.all(np.isfinite(got)) and relative_error(got, want) < tol:
+        return relative_error(got, want)
+    known = _which_mistake(got, candidates() if callable(candidates) else list(candidates))
+    if got.shape != want.shape:
+        fail(f"{name} {where}: expected shape {want.shape}, received {got.shape}.",
+             f"Known mistake: {known}" if known else
+             "Check which axis you sum over and the order and transposes of the product.")
+    if not np.all(np.isfinite(got)):
+        fail(f"{name} {where}: your result contains NaN or inf.")
+    err = relative_error(got, want)
+    if err < tol:
+        return err
+    fail(f"{name} {where}: relative error {err:.1g} (float64; below {sci(tol)} is right), "
+         f"shape {got.shape} as expected.",
+         f"Known mistake: {known}" if known else _scale_hint(got, want)
+         or "It matches none of the known mistakes: compare it with the formula line by line.")

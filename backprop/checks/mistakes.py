@@ -1,0 +1,156 @@
+"""The catalogue of known mistakes of the backward pass, each with what it computes.
+
+A wrong result is diagnosed by computing what each known mistake would produce from the
+same inputs and comparing: :data:`MISTAKES` lists them, step by step, each with the text
+the student is shown (``{n}`` stands for the batch size) and a function that makes the
+mistake. Each function takes the step's inputs in the order of
+:data:`~backprop.checks.reference.RIGHT` and returns ``None`` where the mistake does not
+apply (to this loss, say).
+
+The functions spell out the formula the student wrote, ``u3 * (1 - u3)`` and all, as the
+texts do, instead of calling the package's helpers (such as
+:func:`backprop.activation.sigmoid_prime_from_output`): a mistake is what it computes, and
+must stay that when the package's right answers change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..activation import sigmoid
+from .cases import Case
+from .reference import d_u5_right, run_steps
+
+
+@dataclass(frozen=True)
+class Mistake:
+    """A known mistake: ``compute`` gives what a function with this mistake returns."""
+
+    step: str
+    says: str
+    compute: Callable[..., np.ndarray]
+
+
+def _weight_mistakes(step, act, d_out, param, layer_in):
+    return [
+        Mistake(step, f"{step} is transposed: compute {act}.T @ {d_out}, which has the shape "
+                      f"of {param}, {layer_in}; the gradient of a parameter has its shape.",
+                lambda a, d: d.T @ a),
+        Mistake(step, f"{d_out} is transposed inside the product ({act}.T @ {d_out}.T): the "
+                      f"shapes agree only because sizes coincide; the sum runs over the rows "
+                      f"(samples), {act}.T @ {d_out}.",
+                lambda a, d: a.T @ d.T),
+        Mistake(step, f"divided by n again: {d_out} already carries the 1/n of the mean, and "
+                      f"the product {act}.T @ {d_out} does the sum over the batch by itself.",
+                lambda a, d: a.T @ d / a.shape[0]),
+        Mistake(step, f"wrong sign: {step} = +{act}.T @ {d_out}; the minus sign belongs in the "
+                      "update w <- w - lr * d_w (a wrong sign here is gradient ascent).",
+                lambda a, d: -(a.T @ d)),
+    ]
+
+
+def _bias_mistakes(step, d_out, bias):
+    return [
+        Mistake(step, f"not summed over the batch: the bias is added to every row, so its "
+                      f"gradient is the sum over the rows, {d_out}.sum(axis=0).",
+                lambda d: d),
+        Mistake(step, f"averaged over the batch: {d_out} already carries the 1/n of the mean, "
+                      f"so averaging divides by n twice; sum the rows, {d_out}.sum(axis=0).",
+                lambda d: d.mean(axis=0)),
+        Mistake(step, "summed over the wrong axis: axis 1 sums over the units of a sample; "
+                      "the bias is shared by the samples, so sum over axis 0 (the rows).",
+                lambda d: d.sum(axis=1)),
+        Mistake(step, f"right values, but shape (1, k): the gradient must have the shape of "
+                      f"{bias}, a vector; drop keepdims=True.",
+                lambda d: d.sum(axis=0, keepdims=True)),
+        Mistake(step, "wrong sign (gradient ascent): sum the rows as they are.",
+                lambda d: -d.sum(axis=0)),
+    ]
+
+
+def _d_u5_mistakes() -> list[Mistake]:
+    def other_loss(y_hat, Y, loss):
+        return d_u5_right(y_hat, Y, "cross_entropy" if loss == "mse" else "mse")
+
+    return [
+        Mistake("d_u5", "off by exactly the batch size n = {n}: the 1/n is missing. L is the MEAN "
+                        "loss over the n rows, so every row of d_u5 carries a factor 1/n.",
+                lambda y_hat, Y, loss: d_u5_right(y_hat, Y, loss) * y_hat.shape[0]),
+        Mistake("d_u5", "divided by n twice: one factor 1/n, from the mean over the batch.",
+                lambda y_hat, Y, loss: d_u5_right(y_hat, Y, loss) / y_hat.shape[0]),
+        Mistake("d_u5", "the quadratic loss's d_u5 used with the cross-entropy (or its "
+                        "sigma' factor kept): with the cross-entropy sigma'(u5) cancels, and "
+                        "d_u5 = (y_hat - Y) / n.",
+                lambda y_hat, Y, loss: other_loss(y_hat, Y, loss) if loss == "cross_entropy"
+                else None),
+        Mistake("d_u5", "the factor sigma'(u5) = y_hat (1 - y_hat) is missing (that is the "
+                        "cross-entropy's d_u5, used for the quadratic loss): for the quadratic "
+                        "loss d_u5 = (y_hat - Y) * y_hat * (1 - y_hat) / n.",
+                lambda y_hat, Y, loss: other_loss(y_hat, Y, loss) if loss == "mse" else None),
+        Mistake("d_u5", "the factor sigma'(u5) is applied twice: once is right.",
+                lambda y_hat, Y, loss: d_u5_right(y_hat, Y, loss) * (y_hat * (1 - y_hat))
+                if loss == "mse" else None),
+        Mistake("d_u5", "sigma' computed on the wrong variable: sigma(y_hat)(1 - sigma(y_hat)) "
+                        "instead of y_hat (1 - y_hat). y_hat is already sigma(u5), so "
+                        "sigma'(u5) = y_hat * (1 - y_hat).",
+                lambda y_hat, Y, loss:
+                (y_hat - Y) * (sigmoid(y_hat) * (1 - sigmoid(y_hat))) / y_hat.shape[0]
+                if loss == "mse" else None),
+        Mistake("d_u5", "wrong sign: d_u5 has (y_hat - Y), not (Y - y_hat); with the wrong "
+                        "sign the update climbs the loss (gradient ascent).",
+                lambda y_hat, Y, loss: -d_u5_right(y_hat, Y, loss)),
+    ]
+
+
+MISTAKES: list[Mistake] = [
+    *_d_u5_mistakes(),
+    *_weight_mistakes("d_W2", "u3", "d_u5", "W2", "(hidden, outputs)"),
+    *_bias_mistakes("d_b2", "d_u5", "b2"),
+    Mistake("d_u3", "W2 instead of W2.T: d_u3 = d_u5 @ W2.T. Row j of W2 holds the weights "
+                    "leaving hidden unit j, and d_u3[:, j] sums d_u5 over the outputs k "
+                    "with w2[j, k] (step 4).",
+            lambda d_u5, W2: d_u5 @ W2),
+    Mistake("d_u3", "transposed: W2 @ d_u5.T is d_u3.T; rows are samples, d_u5 @ W2.T.",
+            lambda d_u5, W2: W2 @ d_u5.T),
+    Mistake("d_u3", "wrong sign: d_u3 = d_u5 @ W2.T, no minus sign.",
+            lambda d_u5, W2: -(d_u5 @ W2.T)),
+    Mistake("d_u2", "the factor sigma'(u2) = u3 (1 - u3) is missing: the error must pass "
+                    "back through the hidden sigmoid (step 5).",
+            lambda d_u3, u3: d_u3),
+    Mistake("d_u2", "the factor sigma'(u2) is applied twice: once is right.",
+            lambda d_u3, u3: d_u3 * (u3 * (1 - u3)) ** 2),
+    Mistake("d_u2", "sigma' computed on the wrong variable: sigma(u3)(1 - sigma(u3)) instead "
+                    "of u3 (1 - u3). u3 is already sigma(u2), so sigma'(u2) = u3 * (1 - u3).",
+            lambda d_u3, u3: d_u3 * (sigmoid(u3) * (1 - sigmoid(u3)))),
+    Mistake("d_u2", "a matrix product where the entrywise one belongs: each hidden unit's "
+                    "error is multiplied by its own sigma', d_u3 * u3 * (1 - u3).",
+            lambda d_u3, u3: d_u3 @ (u3 * (1 - u3)).T),
+    Mistake("d_u2", "wrong sign: d_u2 = d_u3 * u3 * (1 - u3), no minus sign.",
+            lambda d_u3, u3: -d_u3 * (u3 * (1 - u3))),
+    *_weight_mistakes("d_W1", "X", "d_u2", "W1", "(784, hidden)"),
+    *_bias_mistakes("d_b1", "d_u2", "b1"),
+]
+
+def try_steps(case: Case, loss_kind: str, mistake: Mistake) -> dict:
+    """:func:`~backprop.checks.reference.run_steps` with ``mistake``; empty where undefined.
+
+    Parameters
+    ----------
+    case : Case
+    loss_kind : {"mse", "cross_entropy"}
+    mistake : Mistake
+
+    Returns
+    -------
+    dict
+        Every quantity of the backward pass, or ``{}`` when the mistake does not apply to
+        this loss or to these shapes.
+    """
+    try:
+        with np.errstate(all="ignore"):
+            return run_steps(case, loss_kind, mistake)
+    except (ValueError, TypeError, IndexError):
+        return {}  # this mistake is not defined for these shapes

@@ -1,0 +1,105 @@
+"""backprop.checks.harness: how every check calls the student's function and reports.
+
+The student's function gets copies of its inputs; an argument it changes in place is
+named; its own exceptions come through with its traceback and one note, the checker's
+frames hidden; a failed check shows as its message alone.
+"""
+
+import traceback
+from pathlib import Path
+
+import numpy as np
+import pytest
+from checks_helpers import STEPS, rejects
+
+import backprop as bp
+from backprop import checks
+from backprop.checks import CheckFailed
+
+PACKAGE = Path(checks.__file__).resolve().parent
+
+
+# --------------------------------------------------------------------------- arrays
+def test_checks_never_modify_the_students_arrays(mnist):
+    """The student's function gets copies; arrays the student passes in come back as they were."""
+    seen = []
+
+    def greedy_step(d_u5):  # keeps what it was given, and scribbles on it afterwards
+        seen.append(d_u5)
+        return d_u5.sum(axis=0)
+
+    checks.check_backward_step("d_b2", greedy_step)
+    before = [a.copy() for a in seen]
+    for a in seen:
+        a[...] = 0  # the checker's own arrays are unaffected: the next call still passes
+    checks.check_backward_step("d_b2", STEPS["d_b2"])
+    assert not any(np.shares_memory(a, b) for a, b in zip(seen, before, strict=True))
+
+    params = bp.init_params([784, 20, 10], np.random.default_rng(0))
+    snapshot = {k: v.copy() for k, v in params.items()}
+    acc = bp.accuracy(params, mnist.test.X, mnist.test.y)
+    checks.check_test_accuracy(acc, params, mnist)
+    assert all(np.array_equal(params[k], snapshot[k]) for k in params)
+
+
+def test_a_function_that_changes_its_input_in_place_is_named():
+    def in_place(d_u3, u3):
+        u3 *= 1 - u3  # overwrites the activations that d_W2 still needs
+        return d_u3 * u3
+    rejects(checks.check_backward_step, "d_u2", in_place, says="changed its argument 'u3'")
+
+
+# --------------------------------------------------------------------------- exceptions
+def test_a_students_exception_comes_through_with_the_students_traceback():
+    def d_W2_from(u3, d_u5):
+        return u3 @ d_u5  # (n, hidden) @ (n, out): not defined
+
+    with pytest.raises(ValueError) as info:
+        checks.check_backward_step("d_W2", d_W2_from)
+    frames = traceback.extract_tb(info.value.__traceback__)
+    assert frames[-1].name == "d_W2_from"  # the innermost frame is the student's line
+    assert "return u3 @ d_u5" in frames[-1].line
+    if hasattr(info.value, "__notes__"):
+        assert "check_backward_step" in info.value.__notes__[0]
+    # IPython hides the checker's frames: the two by name, and every frame in the package
+    assert all(f.name not in {"call_student", "check_backward_step"}
+               or _hidden(info.value, f.name) for f in frames)
+    package_frames = [f for f in _frames(info.value) if PACKAGE in Path(f.f_code.co_filename)
+                      .resolve().parents]
+    assert {f.f_code.co_name for f in package_frames} == {"call_student", "check_backward_step"}
+    assert all(f.f_locals.get("__tracebackhide__", False) for f in package_frames)
+
+
+def _frames(exc):
+    tb, frames = exc.__traceback__, []
+    while tb is not None:
+        frames.append(tb.tb_frame)
+        tb = tb.tb_next
+    return frames
+
+
+def _hidden(exc, name):
+    tb = exc.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code.co_name == name:
+            return tb.tb_frame.f_locals.get("__tracebackhide__", False)
+        tb = tb.tb_next
+    return False
+
+
+def test_an_unfinished_exercise_raises_its_own_not_implemented_error():
+    def d_W1_from(X, d_u2):
+        raise NotImplementedError("exercise 4f: d_W1")
+    with pytest.raises(NotImplementedError, match="exercise 4f: d_W1"):
+        checks.check_backward_step("d_W1", d_W1_from)
+
+
+# --------------------------------------------------------------------------- what the student sees
+def test_step_returning_none_is_told_to_return():
+    rejects(checks.check_backward_step, "d_b2", lambda d_u5: None, says="forget `return`")
+
+
+def test_ipython_shows_a_failed_check_as_its_message_alone():
+    with pytest.raises(CheckFailed) as info:
+        checks.check_backward_step("d_b2", lambda d_u5: d_u5.mean(axis=0))
+    assert info.value._render_traceback_() == [f"\x1b[0;31mCheckFailed\x1b[0m: {info.value}"]
