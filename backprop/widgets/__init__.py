@@ -18,12 +18,11 @@ fetches the front end of any widget library other than ipywidgets from a CDN, so
 the canvas needs the internet (offline it shows an error instead of the canvas).
 """
 
-from ._common import LOSSES
 from ._draw_digit import DrawDigit, draw_digit
 from ._playground import Playground, playground
 from ._presets import PresetNote
 from ._step_through import StepThrough, step_through
 from ._sweep_explorer import SweepExplorer, sweep_explorer
 
-__all__ = ["LOSSES", "DrawDigit", "Playground", "PresetNote", "StepThrough", "SweepExplorer",
-           "draw_digit", "playground", "step_through", "sweep_explorer"]
+__all__ = ["DrawDigit", "Playground", "PresetNote", "StepThrough", "SweepExplorer", "draw_digit",
+           "playground", "step_through", "sweep_explorer"]

@@ -15,7 +15,7 @@ from ..digits import ink_from_png, mnist_style
 from ..nn import backward, forward, init_params
 from ..plots import READING_PANELS, TEACH_SIZE, DigitReading, panel_pngs, teach_step
 from ..training import train
-from ._common import PANEL_CLASS, _plots, _put, _row, _style
+from ._common import PANEL_CLASS, plots_row, put_pngs, row, style_widget
 
 # The network trained at first use when none is given: the playground's default setting.
 DEFAULT_TRAINING = dict(hidden=110, lr=0.5, n_epochs=20, batch_size=10, loss="cross_entropy",
@@ -82,12 +82,12 @@ class DrawDigit(W.VBox):
         self.images = {name: W.Image(format="png").add_class("bp-draw-reading")
                        for name in ("input", "hidden", "outputs")}
         self.image = self.images["input"]
-        self.reading = _plots(list(self.images.values()))
+        self.reading = plots_row(list(self.images.values()))
         for image, width in zip(self.images.values(), READING_PANELS[:2], strict=False):
             image.layout.max_width = f"{width}px"  # never scaled up: the two share a row
         self.teach_images = {name: W.Image(format="png").add_class("bp-draw-teach")
                              for name in ("outputs", "gradients")}
-        self.teach = _plots(list(self.teach_images.values()))
+        self.teach = plots_row(list(self.teach_images.values()))
         self.teach.layout.display = "none"
         self.canvas.observe(self._on_stroke, names="strokes")
         self.buttons["Clear"].on_click(self.clear)
@@ -95,17 +95,17 @@ class DrawDigit(W.VBox):
         self.buttons["Reset"].on_click(self.reset)
         left = W.VBox([self.canvas, self.buttons["Clear"]],
                       layout=W.Layout(max_width="100%")).add_class("bp-draw-left")
-        teach = _row([self.label, self.lr, self.buttons["one step"], self.buttons["Reset"]])
-        super().__init__([_row([left, self.reading]),
+        teach = row([self.label, self.lr, self.buttons["one step"], self.buttons["Reset"]])
+        super().__init__([row([left, self.reading]),
                           self.status, W.HTML("<b>Teach it:</b> pick the right label, then "
                                               "press <i>one step</i>"), teach,
-                          self.teach, _style()], layout=W.Layout(max_width="100%"))
+                          self.teach, style_widget()], layout=W.Layout(max_width="100%"))
         self.add_class("bp-draw-digit").add_class(PANEL_CLASS)
         if self.params is not None:
             self.show()
         else:  # no network yet: an empty reading, and training waits for the first stroke
             self._view = DigitReading(DEFAULT_TRAINING["hidden"])
-            _put(self.images, self._view.pngs(self.x, np.zeros(10), np.zeros(
+            put_pngs(self.images, self._view.pngs(self.x, np.zeros(10), np.zeros(
                 DEFAULT_TRAINING["hidden"])))
             self.status.value = (
                 "draw a digit in the box (the network of the playground's last finished run "
@@ -183,7 +183,7 @@ class DrawDigit(W.VBox):
         y_hat, hidden = self.read()
         if self._view is None or self._view.n_hidden != hidden.size:
             self._view = DigitReading(hidden.size)
-        _put(self.images, self._view.pngs(self.x, y_hat, hidden))
+        put_pngs(self.images, self._view.pngs(self.x, y_hat, hidden))
         if self.x.any():
             self.status.value = (f"prediction: <b>{int(np.argmax(y_hat))}</b> — using "
                                  f"{html.escape(self._note)}")
@@ -230,7 +230,7 @@ class DrawDigit(W.VBox):
         FigureCanvasAgg(fig)
         teach_step(self.x, result["before"], result["after"], result["grads"]["W1"], label, lr,
                    fig=fig)
-        _put(self.teach_images, panel_pngs(fig))
+        put_pngs(self.teach_images, panel_pngs(fig))
         self.teach.layout.display = None
         self.show()
 

@@ -8,10 +8,10 @@ import ipywidgets as W
 import numpy as np
 
 from ..plots import InsideView, weight_limit
-from ._common import _plots, _put
+from ..settings import INIT_LABELS, INITS
+from ._common import options, plots_row, put_pngs
 
 VIEWS = ("learning curves", "inside the network")
-INITS = [("N(0, 1/n_in)", "normal_scaled"), ("N(0, 1): saturates", "normal")]
 N_DIGITS = 5  # validation digits whose outputs are shown
 
 
@@ -47,7 +47,7 @@ class InsidePanel:
                                     tooltips=["loss and accuracy per epoch",
                                               "weights, outputs, gradients, saturation"])
         self.view.add_class("bp-view-switch")
-        self.init = W.Dropdown(options=INITS, value=init, description="initialisation",
+        self.init = W.Dropdown(options=options("init"), value=init, description="initialisation",
                                style={"description_width": "initial"},
                                layout=W.Layout(width="260px"))
         self.images = {name: W.Image(format="png").add_class("bp-inside-plot")
@@ -56,7 +56,7 @@ class InsidePanel:
         self.caption = W.HTML().add_class("bp-inside-caption")
         # two rows of two, each a row that wraps: never three in a row on a wide panel
         pictures = list(self.images.values())
-        self.plots = W.VBox([_plots(pictures[:2]), _plots(pictures[2:])],
+        self.plots = W.VBox([plots_row(pictures[:2]), plots_row(pictures[2:])],
                             layout=W.Layout(max_width="100%"))
         self.box = W.VBox([self.caption, self.plots], layout=W.Layout(max_width="100%"))
         self.box.layout.display = "none"
@@ -83,14 +83,14 @@ class InsidePanel:
         cfg = run["config"]
         params = run.get("epoch_params") or run.get("params")
         epochs = len(history.get("train_loss", []))
-        init = dict((v, k) for k, v in INITS)[cfg.get("init", "normal_scaled")]
+        init = INIT_LABELS[cfg.get("init", "normal_scaled")]
         title = f"epoch {epochs} of {cfg['n_epochs']} · initialisation {init}"
         return title, self.figure.pngs(params, history, cfg["n_epochs"], self.limit(cfg))
 
     def put(self, title: str, pngs: list[bytes]) -> None:
         """Show a title and four pictures from :meth:`pngs`."""
         self.caption.value = title
-        _put(self.images, pngs)
+        put_pngs(self.images, pngs)
 
     def prepare(self) -> None:
         """Draw the inside figure's backgrounds now (one per initialisation's colour scale),
@@ -102,7 +102,7 @@ class InsidePanel:
 
         cfg = self.panel.config()
         title = "the inside view: press Train or move a slider"
-        for _, init in sorted(INITS, key=lambda item: item[1] == cfg["init"]):  # current last
+        for init in sorted(INITS, key=lambda init: init == cfg["init"]):  # current last
             params = init_params([784, cfg["hidden"], 10], rng, init=init)
             self.put(title, self.figure.pngs(params, {}, cfg["n_epochs"],
                                              self.limit({"init": init})))

@@ -20,7 +20,7 @@ from ..data import load_mnist
 from ..nn import init_params
 from ..plots import LiveCurves
 from ..training import train
-from ._common import LOSSES, PANEL_CLASS, _describe, _plots, _put, _row, _style
+from ._common import PANEL_CLASS, describe, options, plots_row, put_pngs, row, style_widget
 from ._inside import InsidePanel
 from ._presets import hide_controls, link_html, lock_controls
 
@@ -87,7 +87,7 @@ class Playground(W.VBox):
             "batch_size": W.Dropdown(options=[1, 5, 10, 20, 50, 100], value=batch_size,
                                      description="batch size", style=style,
                                      layout=W.Layout(width="150px")),
-            "loss": W.Dropdown(options=LOSSES, value=loss, description="loss", style=style,
+            "loss": W.Dropdown(options=options("loss"), value=loss, description="loss", style=style,
                                layout=W.Layout(width="210px")),
             "seed": W.BoundedIntText(value=seed, min=0, max=10**6, description="seed",
                                      style=style, layout=W.Layout(width="130px")),
@@ -112,13 +112,13 @@ class Playground(W.VBox):
         self.buttons["Stop"].on_click(self.stop)
         self.buttons["Clear"].on_click(self.clear)
         c = self.controls
-        self.plots = _plots(list(self.images.values()))
+        self.plots = plots_row(list(self.images.values()))
         # The style sheet last, hidden: children[2] stays the buttons' row.
-        super().__init__([_row([c["lr"], c["hidden"]]),
-                          _row([c["n_epochs"], c["batch_size"], c["loss"], c["seed"]]),
-                          _row(list(self.buttons.values())),
-                          _row([self.inside.view, c["init"]]), self.status, self.plots,
-                          self.inside.box, _style()], layout=W.Layout(max_width="100%"))
+        super().__init__([row([c["lr"], c["hidden"]]),
+                          row([c["n_epochs"], c["batch_size"], c["loss"], c["seed"]]),
+                          row(list(self.buttons.values())),
+                          row([self.inside.view, c["init"]]), self.status, self.plots,
+                          self.inside.box, style_widget()], layout=W.Layout(max_width="100%"))
         self.add_class("bp-playground").add_class(PANEL_CLASS)
         self.locked: list[str] = []
         self.hidden: list[str] = []
@@ -167,7 +167,7 @@ class Playground(W.VBox):
             current = self.runs[-1]["history"] if self.runs else None
             n = self.runs[-1]["config"]["n_epochs"] if self.runs else None
         with self._draw_lock:
-            _put(self.images, self.curves.pngs(current, [], n))
+            put_pngs(self.images, self.curves.pngs(current, [], n))
 
     def wait(self, timeout: float = 60.0) -> None:
         """Block until the newest run has ended (for scripts and tests)."""
@@ -207,13 +207,13 @@ class Playground(W.VBox):
                 if inside:
                     self.inside.put(*pngs)
                 else:
-                    _put(self.images, pngs)
+                    put_pngs(self.images, pngs)
                 run["frames"].append(time.perf_counter())
 
     def _busy_note(self, run: dict) -> None:
         if run["history"] is None and run["outcome"] == "running":
             load = os.getloadavg()[0]
-            self._show(run, f"running: {_describe(run['config'])}: waiting for the first "
+            self._show(run, f"running: {describe(run['config'])}: waiting for the first "
                             f"epoch; the server is busy (load {load:.1f} on "
                             f"{os.cpu_count()} cores), please wait")
 
@@ -223,7 +223,7 @@ class Playground(W.VBox):
         cfg = run["config"]
         if run["cancel"].is_set():
             return
-        self._show(run, f"running: {_describe(cfg)}, starting")
+        self._show(run, f"running: {describe(cfg)}, starting")
         busy = threading.Timer(BUSY_SECONDS, self._busy_note, args=(run,))
         busy.daemon = True
         busy.start()
@@ -239,7 +239,7 @@ class Playground(W.VBox):
             # Draw the first epoch at once, then as often as drawing stays cheap.
             wait = max(MIN_FRAME_SECONDS, drawn["cost"] / DRAW_SHARE)
             due = epoch == 1 or now - drawn["at"] >= wait
-            self._show(run, f"running: {_describe(cfg)}: epoch {epoch}/{cfg['n_epochs']}, "
+            self._show(run, f"running: {describe(cfg)}: epoch {epoch}/{cfg['n_epochs']}, "
                             f"validation {100 * history['val_acc'][-1]:.1f} %",
                        history if due else None)
             if due:
@@ -267,7 +267,7 @@ class Playground(W.VBox):
                 run["outcome"] = "stopped" if run["cancel"].is_set() else "finished"
         if run["outcome"] == "superseded" or not history["train_acc"]:
             return
-        self._show(run, f"{run['outcome']}: {_describe(cfg)} — after "
+        self._show(run, f"{run['outcome']}: {describe(cfg)} — after "
                         f"{len(history['train_acc'])} epochs, training "
                         f"{100 * history['train_acc'][-1]:.1f} %, validation "
                         f"{100 * history['val_acc'][-1]:.1f} % ({seconds:.1f} s)",
