@@ -1,4 +1,8 @@
-"""Draw a digit: the trained network reads it, and one backprop step teaches it the label."""
+"""Draw a digit: the trained network reads it, and one backprop step teaches it the label.
+
+Notebook 04's "Teach it: one backprop step on one image", and the Voila app, where it reads
+the drawing with the network of the playground's last finished run.
+"""
 
 from __future__ import annotations
 
@@ -14,12 +18,9 @@ from matplotlib.figure import Figure
 from ..digits import ink_from_png, mnist_style
 from ..nn import backward, forward, init_params
 from ..plots import READING_PANELS, TEACH_SIZE, DigitReading, panel_pngs, teach_step
+from ..settings import DEFAULT_RUN, check
 from ..training import train
 from ._common import PANEL_CLASS, plots_row, put_pngs, row, style_widget
-
-# The network trained at first use when none is given: the playground's default setting.
-DEFAULT_TRAINING = dict(hidden=110, lr=0.5, n_epochs=20, batch_size=10, loss="cross_entropy",
-                        seed=0)
 
 
 class DrawDigit(W.VBox):
@@ -34,10 +35,12 @@ class DrawDigit(W.VBox):
     Parameters
     ----------
     params : dict, a trained network (from :func:`backprop.train`), optional
-    source : backprop.widgets.Playground, optional: use its newest finished run's network
-        (taken when a stroke ends, if newer than the one in use)
+    source : backprop.widgets.Playground, optional: use the network of its newest finished
+        run (:meth:`~backprop.widgets.Playground.newest_finished`), taken when a stroke
+        ends, if newer than the one in use
     data : result of :func:`backprop.load_mnist`, for training a network at first use when
-        neither ``params`` nor ``source`` gives one (default ``load_mnist(n_test=0)``)
+        neither ``params`` nor ``source`` gives one (default ``load_mnist(n_test=0)``), with
+        the playground's default settings (:data:`backprop.settings.DEFAULT_RUN`)
     loss : {"cross_entropy", "mse"}, the loss of the teaching step
 
     Attributes
@@ -58,8 +61,7 @@ class DrawDigit(W.VBox):
                  loss: str = "cross_entropy"):
         from ._canvas import DigitCanvas  # anywidget: only this widget needs it
 
-        if loss not in ("cross_entropy", "mse"):
-            raise ValueError(f"loss must be 'cross_entropy' or 'mse', got {loss!r}")
+        check("loss", loss)
         self.loss, self.source, self.data = loss, source, data
         self.trained = None if params is None else {k: np.array(v) for k, v in params.items()}
         self.params = None if params is None else {k: v.copy() for k, v in self.trained.items()}
@@ -104,9 +106,9 @@ class DrawDigit(W.VBox):
         if self.params is not None:
             self.show()
         else:  # no network yet: an empty reading, and training waits for the first stroke
-            self._view = DigitReading(DEFAULT_TRAINING["hidden"])
+            self._view = DigitReading(DEFAULT_RUN["hidden"])
             put_pngs(self.images, self._view.pngs(self.x, np.zeros(10), np.zeros(
-                DEFAULT_TRAINING["hidden"])))
+                DEFAULT_RUN["hidden"])))
             self.status.value = (
                 "draw a digit in the box (the network of the playground's last finished run "
                 "reads it; with none yet, the first stroke takes a few seconds more: a "
@@ -118,34 +120,30 @@ class DrawDigit(W.VBox):
 
     def _network(self) -> dict:
         """The weights in use: the source's newest run, the given ones, or trained now."""
-        run = self._newest_source_run()
+        run = self.source.newest_finished() if self.source is not None else None
         if run is not None and run is not self._source_run:
             self._source_run = run
-            self.trained = {k: np.array(v) for k, v in run["params"].items()}
+            self.trained = {k: np.array(v) for k, v in run.params.items()}
             self.params = {k: v.copy() for k, v in self.trained.items()}
-            cfg = run["config"]
+            cfg = run.config
             self._note = (f"the network of the playground's last run (learning rate "
                           f"{cfg['lr']:.3g}, {cfg['hidden']} hidden units, "
-                          f"{len(run['history']['val_acc'])} epochs, validation "
-                          f"{100 * run['history']['val_acc'][-1]:.1f} %)")
+                          f"{len(run.history['val_acc'])} epochs, validation "
+                          f"{100 * run.history['val_acc'][-1]:.1f} %)")
         if self.params is None:
             self.status.value = "training the network first (a few seconds, once) ..."
             self.trained = self._train_default()
             self.params = {k: v.copy() for k, v in self.trained.items()}
         return self.params
 
-    def _newest_source_run(self) -> dict | None:
-        runs = getattr(self.source, "runs", None) or []
-        done = [r for r in runs if r.get("outcome") == "finished" and r.get("params")]
-        return done[-1] if done else None
-
     def _train_default(self) -> dict:
         from ..data import load_mnist
 
-        cfg = DEFAULT_TRAINING
+        cfg = DEFAULT_RUN
         data = self.data if self.data is not None else load_mnist(n_test=0)
         rng = np.random.default_rng(cfg["seed"])
-        params, history = train(init_params([784, cfg["hidden"], 10], rng), data.train,
+        start = init_params([784, cfg["hidden"], 10], rng, init=cfg["init"])
+        params, history = train(start, data.train,
                                 data.val, lr=cfg["lr"], n_epochs=cfg["n_epochs"],
                                 batch_size=cfg["batch_size"], loss=cfg["loss"], rng=rng,
                                 progress=False)

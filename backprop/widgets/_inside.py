@@ -10,6 +10,7 @@ import numpy as np
 from ..plots import InsideView, weight_limit
 from ..settings import INIT_LABELS, INITS
 from ._common import options, plots_row, put_pngs
+from ._runs import Run
 
 VIEWS = ("learning curves", "inside the network")
 N_DIGITS = 5  # validation digits whose outputs are shown
@@ -75,13 +76,13 @@ class InsidePanel:
         n_in = 784
         return weight_limit(1.0 if config.get("init") == "normal" else n_in ** -0.5)
 
-    def pngs(self, run: dict, history: dict) -> tuple[str, list[bytes]]:
+    def pngs(self, run: Run, history: dict) -> tuple[str, list[bytes]]:
         """The title and the four pictures of ``run`` after the epochs in ``history`` (its
         newest params)."""
         if self.figure is None:
             self.figure = InsideView(self.X, self.y)
-        cfg = run["config"]
-        params = run.get("epoch_params") or run.get("params")
+        cfg = run.config
+        params = run.epoch_params or run.params
         epochs = len(history.get("train_loss", []))
         init = INIT_LABELS[cfg.get("init", "normal_scaled")]
         title = f"epoch {epochs} of {cfg['n_epochs']} · initialisation {init}"
@@ -111,15 +112,15 @@ class InsidePanel:
         panel = self.panel
         panel.plots.layout.display = "none" if self.on else None
         self.box.layout.display = None if self.on else "none"
-        newest = panel.runs[-1] if panel.runs else None
+        newest = panel.runner.newest
         if not self.on:
-            if newest is not None and newest.get("history"):
+            if newest is not None and newest.history:
                 panel.clear()  # redraws the curves of the newest run
             return
-        with panel._draw_lock:
+        with panel.runner.drawing:
             self.prepare()
-        if newest is not None and newest.get("inside") and newest.get("history"):
-            with panel._draw_lock:
-                self.put(*self.pngs(newest, newest["history"]))
+        if newest is not None and newest.inside and newest.history:
+            with panel.runner.drawing:
+                self.put(*self.pngs(newest, newest.history))
         elif newest is not None:
             panel.start()  # the newest run did not record the inside: run it again
