@@ -185,6 +185,7 @@ class Playground(W.VBox):
                 else:
                     put_pngs(self.images, pngs)
                 run.frames.append(time.perf_counter())
+                run.drawn_epochs = len(history["train_acc"])
 
     def _busy_note(self, run: Run) -> None:
         if run.history is None and run.outcome == "running":
@@ -218,7 +219,6 @@ class Playground(W.VBox):
             if due:
                 drawn["at"] = time.perf_counter()
                 drawn["cost"] = drawn["at"] - now
-                run.drawn_epochs = epoch
             return True
 
         try:

@@ -56,8 +56,8 @@ class Run:
     frames : list of float
         ``time.perf_counter()`` each time a picture of it was sent to the page.
     drawn_epochs : int
-        The epochs in its newest picture (pictures are throttled): when it ends, the panel
-        draws the rest.
+        The epochs in its newest picture sent to the page (pictures are throttled: when it
+        ends, the panel draws the epochs not yet shown).
     cancel : threading.Event
         Set to stop it after its current epoch.
     thread : threading.Thread or None
