@@ -4,7 +4,7 @@
 
 Runs the real panel in this process (no browser, no kernel): it sets the learning-rate
 slider's value as a front end would and reads the times at which the panel sent its pictures
-(``run["frames"]``). Default settings: 784-110-10 on 3000 training images (10000 validation),
+(``run.frames``). Default settings: 784-110-10 on 3000 training images (10000 validation),
 20 epochs, batch 10, cross-entropy. Each repeat also runs the same training alone
 (``backprop.train`` with no callback, same settings), alternating with the panel, so both
 see the same machine. Prints medians over the repeats:
@@ -72,8 +72,8 @@ def one_move(panel, lr: float) -> tuple[float, float, float]:
     done = time.perf_counter()  # the worker ends right after its last status and picture
     cpu = time.process_time() - cpu
     run = panel.runs[-1]
-    assert run["outcome"] == "finished", run["outcome"]
-    return run["frames"][0] - start, done - start, cpu
+    assert run.outcome == "finished", run.outcome
+    return run.frames[0] - start, done - start, cpu
 
 
 def picture_costs() -> tuple[float, float]:
@@ -280,7 +280,7 @@ def main() -> None:
     one_move(panel, 0.45)
     rows = moves(panel, data, args.repeats)
     full, blit = picture_costs()
-    frames = statistics.median(len(r["frames"]) for r in panel.runs[2:])
+    frames = statistics.median(len(r.frames) for r in panel.runs[2:])
     report("learning curves", rows, args.repeats)
     print(f"  pictures sent per run: {frames:.0f}; one picture: full draw {1e3 * full:.0f} ms "
           f"CPU, blit {1e3 * blit:.1f} ms CPU (PNG included)")
@@ -291,9 +291,9 @@ def main() -> None:
     one_move(inside, 0.45)  # warm up
     n_before = len(inside.runs)
     rows = moves(inside, data, args.repeats)
-    assert all(r["inside"] for r in inside.runs[n_before:])
+    assert all(r.inside for r in inside.runs[n_before:])
     full, blit = inside_picture_costs(data)
-    frames = statistics.median(len(r["frames"]) for r in inside.runs[n_before:])
+    frames = statistics.median(len(r.frames) for r in inside.runs[n_before:])
     report("inside view on", rows, args.repeats)
     print(f"  pictures sent per run: {frames:.0f}; one inside picture: full draw "
           f"{1e3 * full:.0f} ms CPU, blit {1e3 * blit:.1f} ms CPU (PNG included)")

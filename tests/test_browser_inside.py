@@ -135,7 +135,7 @@ def test_inside_widgets_in_jupyterlab(request):
     draw_and_step(tab, LAB_PANEL, "lab")
 
 
-PRESET = "lr=0.01&hidden=30&epochs=5&hide=loss,batch_size&lock=epochs&seed=abc"
+PRESET = "lr=0.01&hidden=30&epochs=5&hide=loss,batch_size&lock=epochs&seed=abc&init=xavier"
 
 
 def test_url_presets_in_voila(request):
@@ -158,9 +158,11 @@ def test_url_presets_in_voila(request):
             " !!el.querySelector('.noUi-target[disabled]')]")
         assert epochs.is_visible() and ("mod-disabled" in locked[0] or any(locked[1:])), \
             f"the epochs slider should be shown but locked: {locked}"
-        # the invalid value is ignored with a visible note
+        # the invalid values are ignored with a visible note, in the words train() uses
         note = tab.locator(".bp-preset-note").first
         assert note.is_visible() and "seed=abc: not a whole number" in note.inner_text()
+        assert ("init=xavier: init must be one of ('normal_scaled', 'normal'), got 'xavier'"
+                in note.inner_text())
         # the status line offers the link of the current settings
         link = pg.status_line.locator("a.bp-settings-link")
         href = link.get_attribute("href")

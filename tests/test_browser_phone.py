@@ -50,6 +50,8 @@ from test_browser import (  # noqa: F401  (fixtures, shared with the desktop tes
     voila,
 )
 
+from backprop.settings import DEFAULT_RUN
+
 DEVICES = {
     # A common Android phone (CSS pixels), with touch and the mobile viewport rules.
     "phone": dict(viewport={"width": 412, "height": 915}, device_scale_factor=2.625,
@@ -362,7 +364,7 @@ def test_playground_in_jupyterlab_narrow_and_wide(lab, lab_window):  # noqa: F81
         else:
             check_pictures_wide(pg)
         pg.press("learning rate", "ArrowRight")
-        lr = wait_until(lambda: pg.value("learning rate") != 0.5
+        lr = wait_until(lambda: pg.value("learning rate") != DEFAULT_RUN["lr"]
                         and pg.value("learning rate"), 10, pg.describe)
         wait_until(lambda: pg.finished_with({"learning rate": lr}), RUN_DONE, pg.describe)
         pg.root.scroll_into_view_if_needed()

@@ -26,16 +26,16 @@ def test_slider_change_starts_a_run_whose_history_reaches_the_panel():
     panel.controls["lr"].value = 0.1
     panel.wait()
     (run,) = panel.runs
-    assert run["outcome"] == "finished" and run["config"]["lr"] == pytest.approx(0.1)
-    assert len(run["history"]["val_acc"]) == 3
+    assert run.outcome == "finished" and run.config["lr"] == pytest.approx(0.1)
+    assert len(run.history["val_acc"]) == 3
     assert "finished: learning rate 0.1, hidden units 20" in panel.status.value
-    assert f"validation {100 * run['history']['val_acc'][-1]:.1f} %" in panel.status.value
+    assert f"validation {100 * run.history['val_acc'][-1]:.1f} %" in panel.status.value
     assert panel.image.value != first_picture
     # the same run, repeated by hand, gives the same history: the panel trains for real
     rng = np.random.default_rng(0)
     _, history = bp.train(bp.init_params([784, 20, 10], rng), SMALL.train, SMALL.val, lr=0.1,
                           n_epochs=3, loss="cross_entropy", rng=rng, progress=False)
-    assert history == run["history"]
+    assert history == run.history
 
 
 def test_newer_change_cancels_the_stale_run():
@@ -44,10 +44,10 @@ def test_newer_change_cancels_the_stale_run():
     panel.controls["n_epochs"].value = 2  # ... replaced at once by a short one
     panel.wait()
     stale, newest = panel.runs
-    assert stale["outcome"] == "superseded" and not stale["thread"].is_alive()
-    assert newest["outcome"] == "finished" and len(newest["history"]["val_acc"]) == 2
+    assert stale.outcome == "superseded" and not stale.thread.is_alive()
+    assert newest.outcome == "finished" and len(newest.history["val_acc"]) == 2
     assert "finished: learning rate 0.5, hidden units 30, 2 epochs" in panel.status.value
-    assert stale["history"] is None or len(stale["history"]["val_acc"]) < 200
+    assert stale.history is None or len(stale.history["val_acc"]) < 200
 
 
 def test_many_quick_changes_run_only_the_last():
@@ -55,18 +55,18 @@ def test_many_quick_changes_run_only_the_last():
     for hidden in (25, 30, 35, 40, 45):
         panel.controls["hidden"].value = hidden
     panel.wait()
-    assert [r["outcome"] for r in panel.runs] == ["superseded"] * 4 + ["finished"]
+    assert [r.outcome for r in panel.runs] == ["superseded"] * 4 + ["finished"]
     assert "hidden units 45" in panel.status.value
 
 
 def test_stop_button_stops_and_says_so():
     panel = _panel(n_epochs=200)
     panel.controls["seed"].value = 1
-    while panel.runs[-1]["history"] is None and panel.runs[-1]["thread"].is_alive():
-        panel.runs[-1]["thread"].join(0.01)
+    while panel.runs[-1].history is None and panel.runs[-1].thread.is_alive():
+        panel.runs[-1].thread.join(0.01)
     panel.children[2].children[1].click()  # Stop
     panel.wait()
-    assert panel.runs[-1]["outcome"] == "stopped"
+    assert panel.runs[-1].outcome == "stopped"
     assert panel.status.value.count("stopped: learning rate 0.5") == 1
 
 
@@ -78,7 +78,7 @@ def test_error_during_a_run_is_shown_in_the_panel(monkeypatch):
     panel = _panel()
     panel.controls["lr"].value = 0.2
     panel.wait()
-    assert panel.runs[-1]["outcome"] == "error"
+    assert panel.runs[-1].outcome == "error"
     assert "error: RuntimeError: the GPU caught fire" in panel.status.value
 
 
@@ -91,7 +91,7 @@ def test_clear_drops_earlier_runs():
     with_earlier = panel.image.value
     panel.children[2].children[2].click()  # Clear
     assert panel.image.value != with_earlier
-    assert [r["outcome"] for r in panel.runs] == ["finished", "finished"]
+    assert [r.outcome for r in panel.runs] == ["finished", "finished"]
 
 
 def test_sweep_explorer_switches_curves():

@@ -1,7 +1,9 @@
 """Live widgets for the classroom: the only part of the package that imports ipywidgets.
 
 One module per widget: :mod:`._playground` (:class:`Playground`, made by :func:`playground`)
-trains the network in a background thread while students move sliders; :mod:`._sweep_explorer`
+trains the network in a background thread while students move sliders (its runs and their
+threads are :mod:`._runs`'s ``Run`` and ``Runner``, its controls are built by :mod:`._controls`
+from :mod:`backprop.settings`); :mod:`._sweep_explorer`
 (:class:`SweepExplorer`, made by :func:`sweep_explorer`) flips through a precomputed grid of
 runs; :mod:`._step_through` (:class:`StepThrough`, made by :func:`step_through`) walks
 notebook 01's 2-2-1 hand example through backprop with Back and Next; :mod:`._draw_digit`
@@ -18,12 +20,12 @@ fetches the front end of any widget library other than ipywidgets from a CDN, so
 the canvas needs the internet (offline it shows an error instead of the canvas).
 """
 
-from ._common import LOSSES
 from ._draw_digit import DrawDigit, draw_digit
 from ._playground import Playground, playground
 from ._presets import PresetNote
+from ._runs import Run, Runner
 from ._step_through import StepThrough, step_through
 from ._sweep_explorer import SweepExplorer, sweep_explorer
 
-__all__ = ["LOSSES", "DrawDigit", "Playground", "PresetNote", "StepThrough", "SweepExplorer",
-           "draw_digit", "playground", "step_through", "sweep_explorer"]
+__all__ = ["DrawDigit", "Playground", "PresetNote", "Run", "Runner", "StepThrough",
+           "SweepExplorer", "draw_digit", "playground", "step_through", "sweep_explorer"]

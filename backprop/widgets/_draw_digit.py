@@ -1,4 +1,8 @@
-"""Draw a digit: the trained network reads it, and one backprop step teaches it the label."""
+"""Draw a digit: the trained network reads it, and one backprop step teaches it the label.
+
+Notebook 04's "Teach it: one backprop step on one image", and the Voila app, where it reads
+the drawing with the network of the playground's last finished run.
+"""
 
 from __future__ import annotations
 
@@ -14,12 +18,9 @@ from matplotlib.figure import Figure
 from ..digits import ink_from_png, mnist_style
 from ..figures import READING_PANELS, TEACH_SIZE, DigitReading, panel_pngs, teach_step
 from ..nn import backward, forward, init_params
+from ..settings import DEFAULT_RUN, check
 from ..training import train
-from ._common import PANEL_CLASS, _plots, _put, _row, _style
-
-# The network trained at first use when none is given: the playground's default setting.
-DEFAULT_TRAINING = dict(hidden=110, lr=0.5, n_epochs=20, batch_size=10, loss="cross_entropy",
-                        seed=0)
+from ._common import PANEL_CLASS, plots_row, put_pngs, row, style_widget
 
 
 class DrawDigit(W.VBox):
@@ -34,10 +35,12 @@ class DrawDigit(W.VBox):
     Parameters
     ----------
     params : dict, a trained network (from :func:`backprop.train`), optional
-    source : backprop.widgets.Playground, optional: use its newest finished run's network
-        (taken when a stroke ends, if newer than the one in use)
+    source : backprop.widgets.Playground, optional: use the network of its newest finished
+        run (:meth:`~backprop.widgets.Playground.newest_finished`), taken when a stroke
+        ends, if newer than the one in use
     data : result of :func:`backprop.load_mnist`, for training a network at first use when
-        neither ``params`` nor ``source`` gives one (default ``load_mnist(n_test=0)``)
+        neither ``params`` nor ``source`` gives one (default ``load_mnist(n_test=0)``), with
+        the playground's default settings (:data:`backprop.settings.DEFAULT_RUN`)
     loss : {"cross_entropy", "mse"}, the loss of the teaching step
 
     Attributes
@@ -58,8 +61,7 @@ class DrawDigit(W.VBox):
                  loss: str = "cross_entropy"):
         from ._canvas import DigitCanvas  # anywidget: only this widget needs it
 
-        if loss not in ("cross_entropy", "mse"):
-            raise ValueError(f"loss must be 'cross_entropy' or 'mse', got {loss!r}")
+        check("loss", loss)
         self.loss, self.source, self.data = loss, source, data
         self.trained = None if params is None else {k: np.array(v) for k, v in params.items()}
         self.params = None if params is None else {k: v.copy() for k, v in self.trained.items()}
@@ -82,12 +84,12 @@ class DrawDigit(W.VBox):
         self.images = {name: W.Image(format="png").add_class("bp-draw-reading")
                        for name in ("input", "hidden", "outputs")}
         self.image = self.images["input"]
-        self.reading = _plots(list(self.images.values()))
+        self.reading = plots_row(list(self.images.values()))
         for image, width in zip(self.images.values(), READING_PANELS[:2], strict=False):
             image.layout.max_width = f"{width}px"  # never scaled up: the two share a row
         self.teach_images = {name: W.Image(format="png").add_class("bp-draw-teach")
                              for name in ("outputs", "gradients")}
-        self.teach = _plots(list(self.teach_images.values()))
+        self.teach = plots_row(list(self.teach_images.values()))
         self.teach.layout.display = "none"
         self.canvas.observe(self._on_stroke, names="strokes")
         self.buttons["Clear"].on_click(self.clear)
@@ -95,18 +97,18 @@ class DrawDigit(W.VBox):
         self.buttons["Reset"].on_click(self.reset)
         left = W.VBox([self.canvas, self.buttons["Clear"]],
                       layout=W.Layout(max_width="100%")).add_class("bp-draw-left")
-        teach = _row([self.label, self.lr, self.buttons["one step"], self.buttons["Reset"]])
-        super().__init__([_row([left, self.reading]),
+        teach = row([self.label, self.lr, self.buttons["one step"], self.buttons["Reset"]])
+        super().__init__([row([left, self.reading]),
                           self.status, W.HTML("<b>Teach it:</b> pick the right label, then "
                                               "press <i>one step</i>"), teach,
-                          self.teach, _style()], layout=W.Layout(max_width="100%"))
+                          self.teach, style_widget()], layout=W.Layout(max_width="100%"))
         self.add_class("bp-draw-digit").add_class(PANEL_CLASS)
         if self.params is not None:
             self.show()
         else:  # no network yet: an empty reading, and training waits for the first stroke
-            self._view = DigitReading(DEFAULT_TRAINING["hidden"])
-            _put(self.images, self._view.pngs(self.x, np.zeros(10), np.zeros(
-                DEFAULT_TRAINING["hidden"])))
+            self._view = DigitReading(DEFAULT_RUN["hidden"])
+            put_pngs(self.images, self._view.pngs(self.x, np.zeros(10), np.zeros(
+                DEFAULT_RUN["hidden"])))
             self.status.value = (
                 "draw a digit in the box (the network of the playground's last finished run "
                 "reads it; with none yet, the first stroke takes a few seconds more: a "
@@ -118,34 +120,30 @@ class DrawDigit(W.VBox):
 
     def _network(self) -> dict:
         """The weights in use: the source's newest run, the given ones, or trained now."""
-        run = self._newest_source_run()
+        run = self.source.newest_finished() if self.source is not None else None
         if run is not None and run is not self._source_run:
             self._source_run = run
-            self.trained = {k: np.array(v) for k, v in run["params"].items()}
+            self.trained = {k: np.array(v) for k, v in run.params.items()}
             self.params = {k: v.copy() for k, v in self.trained.items()}
-            cfg = run["config"]
+            cfg = run.config
             self._note = (f"the network of the playground's last run (learning rate "
                           f"{cfg['lr']:.3g}, {cfg['hidden']} hidden units, "
-                          f"{len(run['history']['val_acc'])} epochs, validation "
-                          f"{100 * run['history']['val_acc'][-1]:.1f} %)")
+                          f"{len(run.history['val_acc'])} epochs, validation "
+                          f"{100 * run.history['val_acc'][-1]:.1f} %)")
         if self.params is None:
             self.status.value = "training the network first (a few seconds, once) ..."
             self.trained = self._train_default()
             self.params = {k: v.copy() for k, v in self.trained.items()}
         return self.params
 
-    def _newest_source_run(self) -> dict | None:
-        runs = getattr(self.source, "runs", None) or []
-        done = [r for r in runs if r.get("outcome") == "finished" and r.get("params")]
-        return done[-1] if done else None
-
     def _train_default(self) -> dict:
         from ..data import load_mnist
 
-        cfg = DEFAULT_TRAINING
+        cfg = DEFAULT_RUN
         data = self.data if self.data is not None else load_mnist(n_test=0)
         rng = np.random.default_rng(cfg["seed"])
-        params, history = train(init_params([784, cfg["hidden"], 10], rng), data.train,
+        start = init_params([784, cfg["hidden"], 10], rng, init=cfg["init"])
+        params, history = train(start, data.train,
                                 data.val, lr=cfg["lr"], n_epochs=cfg["n_epochs"],
                                 batch_size=cfg["batch_size"], loss=cfg["loss"], rng=rng,
                                 progress=False)
@@ -183,7 +181,7 @@ class DrawDigit(W.VBox):
         y_hat, hidden = self.read()
         if self._view is None or self._view.n_hidden != hidden.size:
             self._view = DigitReading(hidden.size)
-        _put(self.images, self._view.pngs(self.x, y_hat, hidden))
+        put_pngs(self.images, self._view.pngs(self.x, y_hat, hidden))
         if self.x.any():
             self.status.value = (f"prediction: <b>{int(np.argmax(y_hat))}</b> — using "
                                  f"{html.escape(self._note)}")
@@ -230,7 +228,7 @@ class DrawDigit(W.VBox):
         FigureCanvasAgg(fig)
         teach_step(self.x, result["before"], result["after"], result["grads"]["W1"], label, lr,
                    fig=fig)
-        _put(self.teach_images, panel_pngs(fig))
+        put_pngs(self.teach_images, panel_pngs(fig))
         self.teach.layout.display = None
         self.show()
 

@@ -9,10 +9,11 @@ import numpy as np
 
 from ..figures import InsideView, weight_limit
 from ..nn import forward
-from ._common import _plots, _put
+from ..settings import INIT_LABELS, INITS
+from ._common import options, plots_row, put_pngs
+from ._runs import Run
 
 VIEWS = ("learning curves", "inside the network")
-INITS = [("N(0, 1/n_in)", "normal_scaled"), ("N(0, 1): saturates", "normal")]
 N_DIGITS = 5  # validation digits whose outputs are shown
 
 
@@ -20,7 +21,7 @@ class InsidePanel:
     """The inside view of a :class:`~backprop.widgets.Playground`, and its two controls.
 
     ``view`` switches the panel's picture between the learning curves and the inside view
-    (:class:`backprop.plots.InsideView`: the weights of 16 hidden units, the outputs for 5
+    (:class:`backprop.figures.InsideView`: the weights of 16 hidden units, the outputs for 5
     fixed validation digits, and per epoch each layer's gradient size and share of
     saturated activations). ``init`` is the initialisation of the weights, a training
     setting like the others (the playground registers it as ``controls["init"]``): with
@@ -38,7 +39,7 @@ class InsidePanel:
         two on a laptop, stacked on a phone); ``image`` is the weights
     caption : ipywidgets.HTML, the picture's title (epoch, initialisation)
     box : ipywidgets.VBox of ``caption`` and ``plots``, shown in the inside view
-    figure : backprop.plots.InsideView, built when the view is first shown
+    figure : backprop.figures.InsideView, built when the view is first shown
     """
 
     def __init__(self, panel: Any, init: str = "normal_scaled"):
@@ -48,7 +49,7 @@ class InsidePanel:
                                     tooltips=["loss and accuracy per epoch",
                                               "weights, outputs, gradients, saturation"])
         self.view.add_class("bp-view-switch")
-        self.init = W.Dropdown(options=INITS, value=init, description="initialisation",
+        self.init = W.Dropdown(options=options("init"), value=init, description="initialisation",
                                style={"description_width": "initial"},
                                layout=W.Layout(width="260px"))
         self.images = {name: W.Image(format="png").add_class("bp-inside-plot")
@@ -57,7 +58,7 @@ class InsidePanel:
         self.caption = W.HTML().add_class("bp-inside-caption")
         # two rows of two, each a row that wraps: never three in a row on a wide panel
         pictures = list(self.images.values())
-        self.plots = W.VBox([_plots(pictures[:2]), _plots(pictures[2:])],
+        self.plots = W.VBox([plots_row(pictures[:2]), plots_row(pictures[2:])],
                             layout=W.Layout(max_width="100%"))
         self.box = W.VBox([self.caption, self.plots], layout=W.Layout(max_width="100%"))
         self.box.layout.display = "none"
@@ -76,15 +77,15 @@ class InsidePanel:
         n_in = 784
         return weight_limit(1.0 if config.get("init") == "normal" else n_in ** -0.5)
 
-    def pngs(self, run: dict, history: dict) -> tuple[str, list[bytes]]:
+    def pngs(self, run: Run, history: dict) -> tuple[str, list[bytes]]:
         """The title and the four pictures of ``run`` after the epochs in ``history`` (its
         newest params)."""
         if self.figure is None:
             self.figure = InsideView(self.X, self.y)
-        cfg = run["config"]
-        params = run.get("epoch_params") or run.get("params")
+        cfg = run.config
+        params = run.epoch_params or run.params
         epochs = len(history.get("train_loss", []))
-        init = dict((v, k) for k, v in INITS)[cfg.get("init", "normal_scaled")]
+        init = INIT_LABELS[cfg.get("init", "normal_scaled")]
         title = f"epoch {epochs} of {cfg['n_epochs']} · initialisation {init}"
         y_hat = forward(params, self.X)[0]  # the figure draws the outputs, computed here
         return title, self.figure.pngs(params, history, y_hat, cfg["n_epochs"],
@@ -93,7 +94,7 @@ class InsidePanel:
     def put(self, title: str, pngs: list[bytes]) -> None:
         """Show a title and four pictures from :meth:`pngs`."""
         self.caption.value = title
-        _put(self.images, pngs)
+        put_pngs(self.images, pngs)
 
     def prepare(self) -> None:
         """Draw the inside figure's backgrounds now (one per initialisation's colour scale),
@@ -105,7 +106,7 @@ class InsidePanel:
 
         cfg = self.panel.config()
         title = "the inside view: press Train or move a slider"
-        for _, init in sorted(INITS, key=lambda item: item[1] == cfg["init"]):  # current last
+        for init in sorted(INITS, key=lambda init: init == cfg["init"]):  # current last
             params = init_params([784, cfg["hidden"], 10], rng, init=init)
             self.put(title, self.figure.pngs(params, {}, forward(params, self.X)[0],
                                              cfg["n_epochs"], self.limit({"init": init})))
@@ -114,15 +115,15 @@ class InsidePanel:
         panel = self.panel
         panel.plots.layout.display = "none" if self.on else None
         self.box.layout.display = None if self.on else "none"
-        newest = panel.runs[-1] if panel.runs else None
+        newest = panel.runner.newest
         if not self.on:
-            if newest is not None and newest.get("history"):
+            if newest is not None and newest.history:
                 panel.clear()  # redraws the curves of the newest run
             return
-        with panel._draw_lock:
+        with panel.runner.drawing:
             self.prepare()
-        if newest is not None and newest.get("inside") and newest.get("history"):
-            with panel._draw_lock:
-                self.put(*self.pngs(newest, newest["history"]))
+        if newest is not None and newest.inside and newest.history:
+            with panel.runner.drawing:
+                self.put(*self.pngs(newest, newest.history))
         elif newest is not None:
             panel.start()  # the newest run did not record the inside: run it again

@@ -3,18 +3,20 @@
 ``playground(lock=[...], hide=[...])`` shows the locked controls but fixes them, and leaves
 out the hidden ones. The Voila app reads the same settings from the page's address, e.g.
 ``http://host:8866/?lr=0.01&hidden=30&hide=loss,batch_size``; a value that is not valid is
-ignored, with a note on the page saying so. After a run, the status line offers the link of
-the current settings, so a teacher can prepare links for a lecture.
+ignored, with a note on the page saying why in the words ``train`` uses
+(:func:`backprop.settings.parse`), e.g. "lr=-1: lr must be a finite number > 0, got -1.0".
+After a run, the status line offers the link of the current settings, so a teacher can
+prepare links for a lecture.
 
 URL names: ``lr``, ``hidden``, ``epochs``, ``batch_size``, ``loss`` (``cross_entropy`` or
-``mse``), ``seed``, ``init`` (``normal_scaled`` or ``normal``), and ``lock`` / ``hide``
-(comma-separated lists of those names).
+``mse``, or an alias of :data:`backprop.settings.LOSS_ALIASES`), ``seed``, ``init``
+(``normal_scaled`` or ``normal``), and ``lock`` / ``hide`` (comma-separated lists of those
+names).
 """
 
 from __future__ import annotations
 
 import html
-import math
 import os
 import urllib.parse
 from collections.abc import Iterable
@@ -22,14 +24,13 @@ from typing import Any
 
 import ipywidgets as W
 
+from ..settings import parse
 from ._common import PANEL_CLASS
 
 # URL name -> the playground's control name
 URL_NAMES = {"lr": "lr", "hidden": "hidden", "epochs": "n_epochs", "batch_size": "batch_size",
              "loss": "loss", "seed": "seed", "init": "init"}
 CONTROL_URL_NAMES = {control: url for url, control in URL_NAMES.items()}
-LOSS_ALIASES = {"cross_entropy": "cross_entropy", "cross-entropy": "cross_entropy",
-                "ce": "cross_entropy", "mse": "mse", "quadratic": "mse"}
 
 
 def _control_names(panel: Any, names: Iterable[str], what: str) -> list[str]:
@@ -47,47 +48,19 @@ def lock_controls(panel: Any, names: Iterable[str]) -> None:
     """Show the controls ``names`` but fix them (disabled); ValueError for unknown names."""
     for name in _control_names(panel, names, "lock"):
         panel.controls[name].disabled = True
-    panel.locked = sorted(set(getattr(panel, "locked", [])) | set(names))
+    panel.locked_controls = sorted(set(panel.locked_controls) | set(names))
 
 
 def hide_controls(panel: Any, names: Iterable[str]) -> None:
     """Leave the controls ``names`` out of the panel; ValueError for unknown names."""
     for name in _control_names(panel, names, "hide"):
         panel.controls[name].layout.display = "none"
-    panel.hidden = sorted(set(getattr(panel, "hidden", [])) | set(names))
+    panel.hidden_controls = sorted(set(panel.hidden_controls) | set(names))
 
 
-def _parse_value(widget: W.Widget, name: str, text: str) -> tuple[Any, str | None]:
-    """``(value, None)`` if ``text`` is a valid value for ``widget``, else ``(None, why)``."""
-    if isinstance(widget, W.Dropdown):
-        options = [value for _, value in widget.options] if isinstance(
-            widget.options[0], tuple) else list(widget.options)
-        if name == "loss":
-            value = LOSS_ALIASES.get(text.strip().lower())
-            return (value, None) if value in options else (
-                None, f"not one of {', '.join(options)}")
-        try:
-            value = type(options[0])(text)
-        except ValueError:
-            return None, f"not one of {', '.join(map(str, options))}"
-        return (value, None) if value in options else (
-            None, f"not one of {', '.join(map(str, options))}")
-    integer = isinstance(widget, W.IntSlider | W.BoundedIntText)
-    try:
-        value = int(text) if integer else float(text)
-    except ValueError:
-        return None, "not a whole number" if integer else "not a number"
-    if isinstance(widget, W.FloatLogSlider):
-        low, high = widget.base ** widget.min, widget.base ** widget.max
-    else:
-        low, high = widget.min, widget.max
-    if not (math.isfinite(value) and low <= value <= high):
-        return None, f"outside {low:g} to {high:g}"
-    return value, None
-
-
-def parse_query(panel: Any, query: str) -> tuple[dict, list[str], list[str], list[str]]:
-    """Read a URL query string against the panel's controls.
+def parse_query(query: str) -> tuple[dict, list[str], list[str], list[str]]:
+    """Read a URL query string: each value by its setting's rule and control's range
+    (:func:`backprop.settings.parse`), so a bad value gets the words ``train`` uses.
 
     Returns
     -------
@@ -115,11 +88,10 @@ def parse_query(panel: Any, query: str) -> tuple[dict, list[str], list[str], lis
             notes.append(f"{key}: not a setting (the settings are {', '.join(URL_NAMES)}, "
                          f"lock and hide)")
             continue
-        value, why = _parse_value(panel.controls[control], key, text)
-        if why is None:
-            settings[control] = value
-        else:
-            notes.append(f"{key}={text}: {why}")
+        try:
+            settings[control] = parse(control, text)
+        except ValueError as exc:
+            notes.append(f"{key}={text}: {exc}")
     return settings, lists["lock"], lists["hide"], notes
 
 
@@ -151,7 +123,7 @@ def settings_query(panel: Any, token: str | None = None) -> str:
         pairs.append((CONTROL_URL_NAMES[control], f"{value:.4g}" if isinstance(value, float)
                       else str(value)))
     for key in ("lock", "hide"):
-        names = getattr(panel, "locked" if key == "lock" else "hidden", [])
+        names = panel.locked_controls if key == "lock" else panel.hidden_controls
         if names:
             pairs.append((key, ",".join(CONTROL_URL_NAMES[n] for n in names)))
     if token:
@@ -184,7 +156,7 @@ class PresetNote(W.HTML):
 
     def apply(self, panel: Any, query: str) -> dict:
         """Apply ``query`` to ``panel``; show what was ignored. Returns the settings applied."""
-        settings, lock, hide, notes = parse_query(panel, query)
+        settings, lock, hide, notes = parse_query(query)
         apply_settings(panel, settings)
         lock_controls(panel, lock)
         hide_controls(panel, hide)

@@ -11,7 +11,7 @@ from matplotlib.figure import Figure
 
 from .. import figures
 from ..walkthrough import walkthrough
-from ._common import PANEL_CLASS, _row, _style
+from ._common import PANEL_CLASS, row, style_widget
 
 
 class StepThrough(W.VBox):
@@ -52,8 +52,8 @@ class StepThrough(W.VBox):
             .add_class("bp-step-plot").add_class(f"bp-step-{layout}")
             for layout in ("wide", "narrow")}
         self.image = self.images["wide"]
-        super().__init__([_row(list(self.buttons.values())), self.caption,
-                          *self.images.values(), _style()], layout=W.Layout(max_width="100%"))
+        super().__init__([row(list(self.buttons.values())), self.caption,
+                          *self.images.values(), style_widget()], layout=W.Layout(max_width="100%"))
         self.add_class("bp-step-through").add_class(PANEL_CLASS)
         self.show(0)
 

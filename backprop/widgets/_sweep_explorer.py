@@ -8,7 +8,7 @@ from typing import Any
 import ipywidgets as W
 
 from ..figures import LiveCurves
-from ._common import PANEL_CLASS, _plots, _row, _style
+from ._common import PANEL_CLASS, plots_row, row, style_widget
 
 
 class SweepExplorer(W.VBox):
@@ -47,13 +47,13 @@ class SweepExplorer(W.VBox):
         }
         self.status = W.HTML().add_class("bp-status")
         self.images = {name: W.Image(format="png") for name in ("loss", "accuracy")}
-        self.plots = _plots(list(self.images.values()))
+        self.plots = plots_row(list(self.images.values()))
         self.curves = LiveCurves()
         self._pictures: dict[tuple, tuple[tuple[bytes, bytes], str]] = {}  # drawn once, kept
         for widget in self.controls.values():
             widget.observe(self.update, names="value")
-        super().__init__([_row(list(self.controls.values())), self.status, self.plots,
-                          _style()], layout=W.Layout(max_width="100%"))
+        super().__init__([row(list(self.controls.values())), self.status, self.plots,
+                          style_widget()], layout=W.Layout(max_width="100%"))
         self.add_class("bp-explorer").add_class(PANEL_CLASS)
         self.update()
 
