@@ -10,17 +10,19 @@ import backprop as bp
 from backprop import widgets
 from backprop.widgets import _playground as playground_module
 
-SMALL = bp.load_mnist(300, 200, 0)
+
+@pytest.fixture
+def make_panel(small_mnist):
+    """A playground on the small sample, 3 epochs of 20 hidden units unless told otherwise."""
+    def make(**kwargs):
+        settings = dict(n_epochs=3, hidden=20, lr=0.5)
+        settings.update(kwargs)
+        return widgets.playground(small_mnist, **settings)
+    return make
 
 
-def _panel(**kwargs):
-    settings = dict(n_epochs=3, hidden=20, lr=0.5)
-    settings.update(kwargs)
-    return widgets.playground(SMALL, **settings)
-
-
-def test_slider_change_starts_a_run_whose_history_reaches_the_panel():
-    panel = _panel()
+def test_slider_change_starts_a_run_whose_history_reaches_themake_panel(make_panel, small_mnist):
+    panel = make_panel()
     assert panel.status.value.startswith("ready") and panel.runs == []
     first_picture = panel.image.value
     panel.controls["lr"].value = 0.1
@@ -33,13 +35,14 @@ def test_slider_change_starts_a_run_whose_history_reaches_the_panel():
     assert panel.image.value != first_picture
     # the same run, repeated by hand, gives the same history: the panel trains for real
     rng = np.random.default_rng(0)
-    _, history = bp.train(bp.init_params([784, 20, 10], rng), SMALL.train, SMALL.val, lr=0.1,
-                          n_epochs=3, loss="cross_entropy", rng=rng, progress=False)
+    params = bp.init_params([784, 20, 10], rng)
+    _, history = bp.train(params, small_mnist.train, small_mnist.val, lr=0.1, n_epochs=3,
+                          loss="cross_entropy", rng=rng, progress=False)
     assert history == run.history
 
 
-def test_newer_change_cancels_the_stale_run():
-    panel = _panel(n_epochs=200)
+def test_newer_change_cancels_the_stale_run(make_panel):
+    panel = make_panel(n_epochs=200)
     panel.controls["hidden"].value = 30  # a long run ...
     panel.controls["n_epochs"].value = 2  # ... replaced at once by a short one
     panel.wait()
@@ -50,8 +53,8 @@ def test_newer_change_cancels_the_stale_run():
     assert stale.history is None or len(stale.history["val_acc"]) < 200
 
 
-def test_many_quick_changes_run_only_the_last():
-    panel = _panel(n_epochs=50)
+def test_many_quick_changes_run_only_the_last(make_panel):
+    panel = make_panel(n_epochs=50)
     for hidden in (25, 30, 35, 40, 45):
         panel.controls["hidden"].value = hidden
     panel.wait()
@@ -59,8 +62,8 @@ def test_many_quick_changes_run_only_the_last():
     assert "hidden units 45" in panel.status.value
 
 
-def test_stop_button_stops_and_says_so():
-    panel = _panel(n_epochs=200)
+def test_stop_button_stops_and_says_so(make_panel):
+    panel = make_panel(n_epochs=200)
     panel.controls["seed"].value = 1
     while panel.runs[-1].history is None and panel.runs[-1].thread.is_alive():
         panel.runs[-1].thread.join(0.01)
@@ -70,20 +73,20 @@ def test_stop_button_stops_and_says_so():
     assert panel.status.value.count("stopped: learning rate 0.5") == 1
 
 
-def test_error_during_a_run_is_shown_in_the_panel(monkeypatch):
+def test_error_during_a_run_is_shown_in_themake_panel(monkeypatch, make_panel):
     def broken(*args, **kwargs):
         raise RuntimeError("the GPU caught fire")
 
     monkeypatch.setattr(playground_module, "train", broken)
-    panel = _panel()
+    panel = make_panel()
     panel.controls["lr"].value = 0.2
     panel.wait()
     assert panel.runs[-1].outcome == "error"
     assert "error: RuntimeError: the GPU caught fire" in panel.status.value
 
 
-def test_clear_drops_earlier_runs():
-    panel = _panel(n_epochs=2)
+def test_clear_drops_earlier_runs(make_panel):
+    panel = make_panel(n_epochs=2)
     panel.controls["lr"].value = 0.2
     panel.wait()
     panel.controls["lr"].value = 0.3
@@ -107,7 +110,7 @@ def test_sweep_explorer_switches_curves():
         widgets.sweep_explorer(frame.drop(columns="history"))
 
 
-def test_a_slow_first_epoch_says_the_server_is_busy(monkeypatch):
+def test_a_slow_first_epoch_says_the_server_is_busy(monkeypatch, make_panel):
     release = threading.Event()
 
     def slow(*args, **kwargs):
@@ -116,7 +119,7 @@ def test_a_slow_first_epoch_says_the_server_is_busy(monkeypatch):
 
     monkeypatch.setattr(playground_module, "train", slow)
     monkeypatch.setattr(playground_module, "BUSY_SECONDS", 0.05)
-    panel = _panel()
+    panel = make_panel()
     panel.controls["lr"].value = 0.2
     deadline = time.monotonic() + 10
     while "busy" not in panel.status.value and time.monotonic() < deadline:

@@ -4,15 +4,12 @@ import re
 
 from figure_helpers import inside_run, png_size
 
-import backprop as bp
 from backprop import figures, widgets
 from backprop.widgets import _common
 
-SMALL = bp.load_mnist(300, 200, 0)
 
-
-def test_playground_sends_both_pictures_in_a_wrapping_row_with_the_stylesheet():
-    panel = widgets.playground(SMALL, n_epochs=2, hidden=20)
+def test_playground_sends_both_pictures_in_a_wrapping_row_with_the_stylesheet(small_mnist):
+    panel = widgets.playground(small_mnist, n_epochs=2, hidden=20)
     assert "bp-panel" in panel._dom_classes
     loss, acc = panel.images["loss"], panel.images["accuracy"]
     assert panel.image is loss and panel.plots.children == (loss, acc)
@@ -58,8 +55,8 @@ def test_the_step_graph_for_a_phone_is_drawn_at_its_width():
 
 # --- the "inside the network" widgets: pictures cut into pieces a phone shows at their size --
 
-def test_the_inside_widgets_send_their_pieces_in_wrapping_rows():
-    params, _ = inside_run(SMALL, 1)
+def test_the_inside_widgets_send_their_pieces_in_wrapping_rows(small_mnist):
+    params, _ = inside_run(small_mnist, 1)
     draw = widgets.draw_digit(params)
     assert draw.reading.layout.flex_flow == "row wrap"
     assert list(draw.reading.children) == list(draw.images.values())
@@ -69,7 +66,7 @@ def test_the_inside_widgets_send_their_pieces_in_wrapping_rows():
     assert [draw.images[k].layout.max_width for k in ("input", "hidden")] == [
         f"{w}px" for w in figures.READING_PANELS[:2]]
     assert draw.teach.layout.flex_flow == "row wrap" and draw.teach.layout.display == "none"
-    panel = widgets.playground(SMALL, n_epochs=2, hidden=20)
+    panel = widgets.playground(small_mnist, n_epochs=2, hidden=20)
     rows = panel.inside.plots.children
     assert [row.layout.flex_flow for row in rows] == ["row wrap"] * 2
     assert [image for row in rows for image in row.children] == list(
