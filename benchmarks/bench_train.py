@@ -29,6 +29,7 @@ Run from the repository root (``backprop`` installed, or found through the check
 
     python benchmarks/bench_train.py
     python benchmarks/bench_train.py --epochs 20 --loop-epochs 2 --torch-epochs 5
+    python benchmarks/bench_train.py --smoke    # seconds: does it still run? (make test)
 
 The figures are milliseconds per epoch (median over the epochs; the mean is shown too),
 followed by the speed-up ratios and the targets: ours <= 45 ms/epoch, >= 3x faster than
@@ -361,7 +362,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--torch-threads", type=int, default=2, help="torch.set_num_threads (2)")
     parser.add_argument("--blas-threads", type=int, default=None,
                         help="limit NumPy's BLAS to this many threads (needs threadpoolctl)")
+    parser.add_argument("--smoke", action="store_true",
+                        help="2 epochs of ours, 1 of the loop and of torch: checks that the "
+                             "benchmark runs (make test), its figures mean nothing")
     args = parser.parse_args(argv)
+    if args.smoke:
+        args.epochs, args.loop_epochs = 2, 1
+        args.torch_epochs = min(args.torch_epochs, 1)
     if args.epochs < 1:
         parser.error("--epochs must be at least 1")
 

@@ -1,6 +1,6 @@
 """Latency and cost of the playground, beside the training it shows, in one process.
 
-    python benchmarks/bench_widgets.py [--repeats 7]
+    python benchmarks/bench_widgets.py [--repeats 7] [--smoke]
 
 Runs the real panel in this process (no browser, no kernel): it sets the learning-rate
 slider's value as a front end would and reads the times at which the panel sent its pictures
@@ -258,7 +258,8 @@ def moves(panel, data, repeats: int) -> list[tuple]:
 
 def report(label: str, rows: list[tuple], repeats: int) -> None:
     first, done, cpu, t_wall, t_cpu = (statistics.median(col) for col in zip(*rows, strict=True))
-    print(f"{label}: medians over {repeats} slider moves (default run: 20 epochs, batch 10):")
+    print(f"{label}: medians over {repeats} slider moves (default run: "
+          f"{SETTINGS['n_epochs']} epochs, batch {SETTINGS['batch_size']}):")
     print(f"  training alone (train, no callback):   {t_wall:.2f} s wall, {t_cpu:.2f} s CPU")
     print(f"  slider -> first epoch drawn:          {1e3 * first:.0f} ms   (target <= 300 ms)")
     print(f"  slider -> finished and drawn:          {done:.2f} s = {done / t_wall:.2f}x the "
@@ -270,9 +271,14 @@ def report(label: str, rows: list[tuple], repeats: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--repeats", type=int, default=7)
+    parser.add_argument("--smoke", action="store_true",
+                        help="one repeat of 2-epoch runs: checks that the benchmark runs (make "
+                             "test), its figures mean nothing")
     parser.add_argument("--browser", type=int, default=0, metavar="N",
                         help="also draw N strokes in the Voila app in headless Chromium")
     args = parser.parse_args()
+    if args.smoke:
+        SETTINGS["n_epochs"], args.repeats = 2, 1
     print(f"load average before: {load()}  ({os.cpu_count()} cores)")
     data = bp.load_mnist(n_test=0)
     panel = widgets.playground(data, lr=0.5, **SETTINGS)
@@ -280,7 +286,7 @@ def main() -> None:
     one_move(panel, 0.45)
     rows = moves(panel, data, args.repeats)
     full, blit = picture_costs()
-    frames = statistics.median(len(r.frames) for r in panel.runs[2:])
+    frames = statistics.median(len(r.frames) for r in panel.runs[-args.repeats:])
     report("learning curves", rows, args.repeats)
     print(f"  pictures sent per run: {frames:.0f}; one picture: full draw {1e3 * full:.0f} ms "
           f"CPU, blit {1e3 * blit:.1f} ms CPU (PNG included)")

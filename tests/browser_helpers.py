@@ -1,4 +1,5 @@
-"""Helpers for the browser tests: local servers, headless Chromium, and the playground's controls.
+"""What the browser tests share: local servers, headless Chromium, their fixtures, and the
+playground's controls as a page shows them.
 
 The servers bind 127.0.0.1 only, run in their own process group and are stopped by PID; their
 logs and the screenshots go to ``test-artifacts/`` at the repository root. The browser is the
@@ -13,6 +14,8 @@ import json
 import math
 import os
 import re
+import secrets
+import shutil
 import signal
 import socket
 import subprocess
@@ -23,11 +26,10 @@ import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
+import find_browser  # scripts/ (on the path by pytest's pythonpath setting, or the caller's)
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "scripts"))
-import find_browser  # noqa: E402  (scripts/, shared with make test's set-up)
 
 ARTIFACTS = REPO / "test-artifacts"
 CHROMIUM_ARGS = [
@@ -222,3 +224,171 @@ def number_after(label: str, text: str) -> float | None:
 
 def close(a: float | None, b: float, rel: float = 0.02) -> bool:
     return a is not None and math.isclose(a, b, rel_tol=rel)
+
+
+# --------------------------------------------------------------------------- the playground app
+NOTEBOOK = REPO / "app" / "playground.ipynb"
+BIN = Path(sys.executable).parent
+SERVER_START = 60  # s for a server to answer
+WIDGETS_SHOWN = 60  # s from opening the page to the playground on screen (kernel start included)
+RUN_DONE = 45  # s for a training run to finish after a slider moved
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with launch_browser() as chromium:
+        yield chromium
+
+
+@pytest.fixture
+def page(browser, request):
+    with browser_page(browser, request.node.name,
+                      viewport={"width": 1280, "height": 1000}) as page:
+        yield page
+
+
+@pytest.fixture
+def app_dir(tmp_path):
+    """A temporary folder holding a copy of the notebook, so autosave cannot touch the original."""
+    assert NOTEBOOK.exists(), f"{NOTEBOOK} is missing"
+    folder = tmp_path / "app"
+    folder.mkdir()
+    shutil.copy(NOTEBOOK, folder / "playground.ipynb")
+    shutil.copy(NOTEBOOK.with_name("voila.json"), folder / "voila.json")  # make app's settings
+    return folder
+
+
+@pytest.fixture
+def lab(app_dir, tmp_path):
+    """JupyterLab serving ``app_dir``; yields its base URL and token."""
+    port, token = free_port(), secrets.token_hex(16)
+    base = f"http://127.0.0.1:{port}"
+    cmd = [str(BIN / "jupyter"), "lab", "--no-browser", "--ServerApp.ip=127.0.0.1",
+           f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
+           f"--ServerApp.root_dir={app_dir}", f"--IdentityProvider.token={token}",
+           "--LabApp.expose_app_in_browser=True", "--LabApp.news_url=None",
+           "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+           "--LabApp.extension_manager=readonly"]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:  # no geteuid on Windows
+        cmd.append("--allow-root")
+    env = isolated_env(tmp_path / "home")
+    # No "Would you like to get notified about official Jupyter news?" toast over the page.
+    settings = Path(env["JUPYTERLAB_SETTINGS_DIR"]) / "@jupyterlab" / "apputils-extension"
+    settings.mkdir(parents=True)
+    (settings / "notification.jupyterlab-settings").write_text(
+        json.dumps({"fetchNews": "false", "checkForUpdates": False}))
+    server = Server("jupyterlab", cmd, cwd=app_dir, env=env)
+    try:
+        server.wait_http(f"{base}/api/status?token={token}", SERVER_START)
+        yield base, token
+    finally:
+        shutdown_kernels(base, token)
+        server.stop()
+
+
+@pytest.fixture
+def voila(app_dir, tmp_path):
+    """Voila serving the notebook; yields its base URL and token."""
+    port, token = free_port(), secrets.token_hex(16)
+    base = f"http://127.0.0.1:{port}"
+    cmd = [str(BIN / "voila"), "playground.ipynb", "--no-browser", f"--port={port}",
+           "--Voila.ip=127.0.0.1", f"--token={token}"]
+    server = Server("voila", cmd, cwd=app_dir, env=isolated_env(tmp_path / "home"))
+    try:
+        # A static file answers at once; the page itself would execute the notebook.
+        server.wait_http(f"{base}/voila/static/favicon.ico?token={token}", SERVER_START)
+        yield base, token
+    finally:
+        server.stop()  # Voila shuts its kernel down on SIGTERM (it has no /api/kernels)
+
+
+class Playground:
+    """The playground's controls and read-outs inside ``scope`` (a CSS selector)."""
+
+    def __init__(self, page, scope: str):
+        self.page = page
+        self.root = page.locator(scope).locator(".bp-playground").first
+        self.status_line = self.root.locator(".bp-status").first
+        self.plot = self.root.locator("img.bp-plot, .bp-plot img").first
+
+    def slider(self, description: str):
+        label = self.page.locator(".widget-label").get_by_text(description, exact=True)
+        return self.root.locator(".widget-slider").filter(has=label).first
+
+    def value(self, description: str) -> float:
+        return float(self.slider(description).locator(".widget-readout").inner_text().strip())
+
+    def status(self) -> str:
+        # text_content, not inner_text: JupyterLab skips rendering cells scrolled out of view
+        # (content-visibility), and inner_text of an unrendered element is empty.
+        return (self.status_line.text_content() or "").strip()
+
+    def src(self) -> str | None:
+        return self.plot.get_attribute("src")
+
+    def describe(self) -> str:
+        return f"status {self.status()!r}, plot src {self.src()!r}"
+
+    def press(self, description: str, key: str) -> None:
+        """Focus the slider's handle, as a tab or a click would, and press ``key``."""
+        handle = self.slider(description).locator(".noUi-handle").first
+        handle.focus()
+        handle.press(key)
+
+    def check_not_error(self) -> None:
+        text = self.status()
+        state = text.split(":")[0].split(" ")[0]
+        assert state in STATES, f"the status line {text!r} should start with one of {STATES}"
+        assert state != "error", f"the playground reports {text!r}"
+
+    def finished_with(self, expected: dict[str, float]) -> str | None:
+        self.check_not_error()
+        text = self.status()
+        if text.startswith("finished") and all(
+                close(number_after(name, text), value) for name, value in expected.items()):
+            return text
+        return None
+
+
+@contextlib.contextmanager
+def screenshot_on_failure(page, stage: str):
+    try:
+        yield
+    except BaseException:
+        with contextlib.suppress(Exception):
+            screenshot(page, f"{stage}-FAILED")
+        raise
+
+
+def open_app(page, voila_server, query: str = "") -> Playground:
+    """The Voila app opened (with ``query``, settings in its address), its first run ended."""
+    base, token = voila_server
+    page.goto(f"{base}/?{query}{'&' if query else ''}token={token}",
+              timeout=WIDGETS_SHOWN * 1000)
+    pg = Playground(page, "body")
+    pg.root.wait_for(state="visible", timeout=WIDGETS_SHOWN * 1000)
+    pg.plot.wait_for(state="visible")
+    # autostart: let the first run end, so that what follows is ours
+    wait_until(lambda: pg.status().startswith(("finished", "error")), RUN_DONE, pg.describe)
+    pg.check_not_error()
+    return pg
+
+
+LAB_PANEL = ".jp-NotebookPanel:not(.lm-mod-hidden)"
+
+
+def open_in_lab(page, base: str, token: str) -> None:
+    """Open the playground notebook in JupyterLab and wait until its kernel is idle.
+
+    Run All needs a kernel that is up; waiting for it avoids racing it.
+    """
+    page.goto(f"{base}/lab/tree/playground.ipynb?reset&token={token}")
+    page.locator(f"{LAB_PANEL} .jp-Notebook").wait_for(state="visible", timeout=SERVER_START * 1000)
+    page.wait_for_function(
+        """() => {
+            const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;
+            const kernel = w && w.sessionContext && w.sessionContext.session
+                && w.sessionContext.session.kernel;
+            return kernel && kernel.connectionStatus === 'connected' && kernel.status === 'idle';
+        }""",
+        timeout=SERVER_START * 1000)

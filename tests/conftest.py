@@ -4,6 +4,10 @@ import struct
 import numpy as np
 import pytest
 
+# The browser tests' fixtures live with their other helpers; importing them here makes them
+# available to every test module without each one importing (and re-exporting) them.
+from browser_helpers import app_dir, browser, lab, page, voila  # noqa: F401
+
 import backprop as bp
 from backprop import data as bpdata
 

@@ -8,19 +8,14 @@ Same servers and browser as tests/test_browser.py (its fixtures), screenshots an
 
 from __future__ import annotations
 
-from browser_helpers import screenshot, wait_until
-from test_browser import (  # noqa: F401  (pytest fixtures, shared)
+from browser_helpers import (
     LAB_PANEL,
-    SERVER_START,
     WIDGETS_SHOWN,
-    app_dir,
-    browser,
-    lab,
     open_app,
     open_in_lab,
-    page,
+    screenshot,
     screenshot_on_failure,
-    voila,
+    wait_until,
 )
 
 RUN_DONE = 60  # s: the playground's first run, or a network trained at the first stroke

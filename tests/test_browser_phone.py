@@ -34,20 +34,19 @@ from __future__ import annotations
 from itertools import pairwise
 
 import pytest
-from browser_helpers import browser_page, close, number_after, screenshot, wait_until
-from test_browser import (  # noqa: F401  (fixtures, shared with the desktop tests)
+from browser_helpers import (
     LAB_PANEL,
     RUN_DONE,
-    SERVER_START,
     WIDGETS_SHOWN,
     Playground,
-    app_dir,
-    browser,
-    lab,
+    browser_page,
+    close,
+    number_after,
     open_app,
     open_in_lab,
+    screenshot,
     screenshot_on_failure,
-    voila,
+    wait_until,
 )
 
 from backprop.settings import DEFAULT_RUN

@@ -25,12 +25,10 @@ import sys
 import textwrap
 from pathlib import Path
 
+import find_browser  # scripts/, on the path by pytest's pythonpath setting
 import pytest
+import tasks
 from browser_helpers import REPO, free_port
-
-sys.path.insert(0, str(REPO / "scripts"))
-import find_browser  # noqa: E402
-import tasks  # noqa: E402
 
 POSIX = os.name == "posix"
 needs_posix = pytest.mark.skipif(not POSIX, reason="fake executables are POSIX shell scripts")
