@@ -105,3 +105,75 @@ def test_every_plots_name_the_notebooks_use_exists():
                 used |= set(re.findall(r"(?<![\w.])plots\.(\w+)", "".join(cell["source"])))
     assert {"learning_curves", "inside_figure", "TRAIN_COLOR"} <= used
     assert sorted(name for name in used if not hasattr(plots, name)) == []
+
+
+# --------------------------------------------------------------------------- the whole package
+def _package_imports(path: Path) -> list[tuple[str, str]]:
+    """``(module, name)`` for every ``from module import name`` of the package in ``path``
+    (``name`` may itself be a module), at any depth (imports inside functions count), except
+    those under ``if TYPE_CHECKING:``, which never run."""
+    importer, is_package = _module_name(path), path.name == "__init__.py"
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    typing_only = {id(inner) for node in ast.walk(tree) if isinstance(node, ast.If)
+                   and isinstance(node.test, ast.Name) and node.test.id == "TYPE_CHECKING"
+                   for inner in ast.walk(node)}
+    found = []
+    for node in ast.walk(tree):
+        if id(node) in typing_only:
+            continue
+        if isinstance(node, ast.ImportFrom):
+            source = _resolve(importer, is_package, node)
+            if source.startswith("backprop"):
+                found += [(source, alias.name) for alias in node.names]
+        elif isinstance(node, ast.Import):
+            found += [(alias.name, "") for alias in node.names
+                      if alias.name.startswith("backprop")]
+    return found
+
+
+MODULES = {_module_name(p): p for p in sorted(PACKAGE.rglob("*.py"))}
+
+
+def test_no_module_takes_another_modules_private_name():
+    found = [f"{name}: from {source} import {what}" for name, path in MODULES.items()
+             for source, what in _package_imports(path)
+             if what.startswith("_") and not what.startswith("__") and source != name
+             and f"{source}.{what}" not in MODULES]  # a private *module* may be imported
+    assert found == [], "\n".join(found)
+
+
+def test_the_package_has_no_import_cycles():
+    graph = {}
+    for name, path in MODULES.items():
+        targets = set()
+        for source, what in _package_imports(path):
+            target = f"{source}.{what}" if f"{source}.{what}" in MODULES else source
+            while target not in MODULES:  # backprop.nn.Params -> backprop.nn
+                target = target.rsplit(".", 1)[0]
+            # A package's __init__ importing its own modules, and a module importing the
+            # package it lives in for a sibling, are how packages work, not cycles.
+            if target != name and not name.startswith(target + ".") \
+                    and not target.startswith(name + "."):
+                targets.add(target)
+        graph[name] = targets
+    state, cycles = {}, []
+
+    def visit(node: str, trail: list[str]) -> None:
+        state[node] = "open"
+        for nxt in sorted(graph[node]):
+            if state.get(nxt) == "open":
+                cycles.append(" -> ".join(trail[trail.index(nxt):] + [node, nxt]))
+            elif nxt not in state:
+                visit(nxt, trail + [node])
+        state[node] = "done"
+
+    for node in graph:
+        if node not in state:
+            visit(node, [])
+    assert cycles == [], "\n".join(cycles)
+
+
+def test_no_module_is_over_500_lines():
+    long = {name: n for name, path in MODULES.items()
+            if (n := len(path.read_text(encoding="utf-8").splitlines())) > 500}
+    assert long == {}, f"split these modules, one idea each: {long}"
