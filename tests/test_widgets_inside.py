@@ -7,7 +7,8 @@ from backprop import widgets
 
 
 def test_the_inside_view_switch_runs_with_the_inside_recorded_and_draws_it(small_mnist):
-    panel = widgets.playground(small_mnist, n_epochs=3, hidden=20)
+    # lr given, so that moving it starts a run whatever the default is
+    panel = widgets.playground(small_mnist, lr=0.5, n_epochs=3, hidden=20)
     panel.controls["lr"].value = 0.3
     panel.wait()
     assert not panel.runs[-1].inside and panel.inside.box.layout.display == "none"
