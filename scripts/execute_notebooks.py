@@ -4,8 +4,10 @@
     python scripts/execute_notebooks.py notebooks/02_training.ipynb
 
 Progress bars write many carriage-return updates; each stream output is reduced to what a
-terminal would finally show, so the saved notebooks read cleanly on GitHub. Each notebook is
-written atomically, and only when it ran without error.
+terminal would finally show, so the saved notebooks read cleanly on GitHub. A widget's output
+keeps only its widget view, not its text repr (``Playground(children=(HBox(...``): where no
+kernel runs the widget, the static figure the notebook shows before it stands in for it.
+Each notebook is written atomically, and only when it ran without error.
 """
 
 from __future__ import annotations
@@ -45,6 +47,17 @@ def tidy_streams(nb) -> None:
         cell.outputs = merged
 
 
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
+def drop_widget_reprs(nb) -> None:
+    """Keep only the widget view of a widget's output: its text repr means nothing to a reader."""
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            if out.output_type in ("display_data", "execute_result") and WIDGET_VIEW in out.data:
+                out.data.pop("text/plain", None)
+
+
 def execute(path: Path) -> float:
     nb = nbformat.read(path, as_version=4)
     start = time.perf_counter()
@@ -52,6 +65,7 @@ def execute(path: Path) -> float:
                    resources={"metadata": {"path": str(path.parent)}}).execute()
     seconds = time.perf_counter() - start
     tidy_streams(nb)
+    drop_widget_reprs(nb)
     fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".ipynb.tmp")
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
         nbformat.write(nb, fh)
