@@ -19,6 +19,9 @@ module                  holds
                         network, and :func:`teach_step`, one backprop step on it
 :mod:`.inside_view`     :class:`InsideView` / :func:`inside_figure`, weights, outputs,
                         gradient sizes and saturation as a network trains
+:mod:`.audit`           checks a drawn figure for blank panels and text too small to read
+                        (``figures.audit.figure_problems(fig)``; not re-exported: it is a
+                        tool for whoever draws, run on every notebook figure by the tests)
 ======================  =====================================================================
 
 Figures only draw: the caller computes the network's values (outputs, hidden activations,

@@ -26,15 +26,18 @@ if TYPE_CHECKING:
 
 
 def curve_limits(histories: Sequence[Mapping[str, Sequence[float]]], n_epochs: int | None = None,
-                 percent: bool = True) -> tuple[tuple, tuple, tuple]:
+                 percent: bool = True, loss_scale: str = "linear") -> tuple[tuple, tuple, tuple]:
     """The axes' limits of the learning curves: ``(x, loss, accuracy)``, each ``(lo, hi)``.
 
     They depend only on the largest loss, the lowest accuracy and the number of epochs, each
     rounded to a round number, so they seldom change while a run goes on: the live view can
-    then redraw just the lines. The loss axis starts at 0; the accuracy axis ends just above
-    100 % (so a curve at 100 % stays visible) and starts at a multiple of 5 below the lowest
-    accuracy.
+    then redraw just the lines. The loss axis starts at 0 (``loss_scale="log"``: at the power
+    of ten just below the smallest positive loss, which a log axis can show); the accuracy
+    axis ends just above 100 % (so a curve at 100 % stays visible) and starts at a multiple
+    of 5 below the lowest accuracy.
     """
+    if loss_scale not in ("linear", "log"):
+        raise ValueError(f"loss_scale must be 'linear' or 'log', got {loss_scale!r}")
     losses = [v for h in histories for k in ("train_loss", "val_loss") for v in h.get(k, [])]
     accs = [v for h in histories for k in ("train_acc", "val_acc") for v in h.get(k, [])]
     losses = [v for v in losses if math.isfinite(v)]
@@ -46,6 +49,9 @@ def curve_limits(histories: Sequence[Mapping[str, Sequence[float]]], n_epochs: i
         top = 1.0
     decade = 10.0 ** math.floor(math.log10(top))
     loss = (0.0, next(s * decade for s in NICE_STEPS if s * decade >= top))
+    if loss_scale == "log":  # 0 is not on a log axis: from the smallest loss's decade
+        low_loss = min((v for v in losses if v > 0), default=loss[1] / 10)
+        loss = (min(10.0 ** math.floor(math.log10(low_loss)), loss[1] / 10), loss[1])
     scale = 100 if percent else 1
     low = 100 * min(accs, default=0.0)
     acc = (max(0.0, 5 * math.floor(low / 5) - 5) * scale / 100, 1.01 * scale)
@@ -65,8 +71,8 @@ def style_curve_axes(ax_loss: Axes, ax_acc: Axes, title: str = "",
 
 def learning_curves(history: Mapping[str, Sequence[float]], *,
                     axes: Sequence[Axes] | None = None, title: str = "", label: str = "",
-                    alpha: float = 1.0, linestyle: str = "-",
-                    percent: bool = True) -> tuple[Figure, Sequence[Axes]]:
+                    alpha: float = 1.0, linestyle: str = "-", percent: bool = True,
+                    loss_scale: str = "linear") -> tuple[Figure, Sequence[Axes]]:
     """Loss (left) and accuracy (right) per epoch, training and validation.
 
     Parameters
@@ -77,6 +83,12 @@ def learning_curves(history: Mapping[str, Sequence[float]], *,
     alpha : float, for faded earlier runs
     linestyle : matplotlib line style, to tell overlaid runs apart
     percent : bool, accuracy in percent
+    loss_scale : {"linear", "log"}, the loss axis: from 0, or logarithmic from the decade of
+        the smallest loss drawn (to see a loss of 0.007 next to one of 1), labelled at the
+        powers of ten. Overlaid runs pass the same value. (The linear axis keeps autoscaling
+        on, so that ``set_yscale("log")`` afterwards rescales it to the data instead of
+        leaving a log axis from 0, which is blank; anything drawn into it later rescales it
+        too.)
 
     Returns
     -------
@@ -99,8 +111,11 @@ def learning_curves(history: Mapping[str, Sequence[float]], *,
     # the same limits as the live view, over every run drawn into these axes so far
     shown = [{"train_loss": line.get_ydata()} for line in ax_loss.lines]
     shown += [{"train_acc": np.asarray(line.get_ydata()) / scale} for line in ax_acc.lines]
-    x, loss_lim, acc_lim = curve_limits(shown, percent=percent)
-    ax_loss.set(xlim=x, ylim=loss_lim)
+    x, loss_lim, acc_lim = curve_limits(shown, percent=percent, loss_scale=loss_scale)
+    if loss_scale == "log":
+        ax_loss.set_yscale("log")  # decade ticks; the minor ticks' labels only when few
+    ax_loss.set_xlim(x)
+    ax_loss.set_ylim(loss_lim, auto=None)  # (auto=None: see loss_scale above)
     ax_acc.set(xlim=x, ylim=acc_lim)
     for ax in axes:
         if ax.get_legend_handles_labels()[0]:

@@ -100,6 +100,10 @@ def backprop_step(steps: Sequence[Step], index: int, *, ax: Axes | None = None,
     for s in steps[1:index + 1]:
         (values if s.phase == "forward" else grads)[s.node] = s.value
     w, h = STEP_BOX if layout == "wide" else STEP_BOX_NARROW
+    # The values' size: the wide graph (1250 px at 100 dpi) is shown shrunk to a notebook's
+    # column (~900 px: x 0.72), so its values are drawn at 10 pt to be read at 7 pt; the
+    # narrow one is shown at its drawn size (360 px) and has less room.
+    value_size = 10 if layout == "wide" else 8
     phase_color = STEP_COLORS["backward" if step.phase == "backward" else "forward"]
     for a, b in STEP_EDGES:
         (xa, ya), (xb, yb) = graph[a], graph[b]
@@ -126,12 +130,12 @@ def backprop_step(steps: Sequence[Step], index: int, *, ax: Axes | None = None,
                 fontsize=10, fontweight="bold", zorder=3)
         lines = _step_value_lines(values[node]) if node in values else ["?"]
         ax.text(cx, cy + h / 2 - 0.32, "\n".join(lines), ha="center", va="top",
-                fontsize=8, linespacing=1.2, zorder=3, color="0.15")
+                fontsize=value_size, linespacing=1.2, zorder=3, color="0.15")
         if node in grads:  # below the value, in red
             grad = _step_value_lines(grads[node])
             grad = [f"d = {grad[0]}"] if len(grad) == 1 and len(grad[0]) < 10 else ["d ="] + grad
             ax.text(cx, cy + h / 2 - 0.32, "\n" * len(lines) + "\n".join(grad), ha="center",
-                    va="top", fontsize=8, linespacing=1.2, zorder=3,
+                    va="top", fontsize=value_size, linespacing=1.2, zorder=3,
                     color=STEP_COLORS["backward"])
     if formula and layout == "wide":  # (the narrow graph has no room for it under the chain)
         ax.text(5.6, -1.1, step.formula, ha="center", va="center", fontsize=10.5,
