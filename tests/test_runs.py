@@ -62,12 +62,18 @@ def test_a_run_finishes_with_its_params_and_history():
     assert runner.newest is run and runner.newest_finished() is run
 
 
+def long_run(runner: Runner) -> Run:
+    """A run far too long to end by itself, once it has trained its first epoch."""
+    run = runner.start({"n_epochs": 10_000})
+    while run.history is None:
+        time.sleep(0.001)
+    return run
+
+
 def test_a_new_run_supersedes_the_running_one_which_ends_first():
     training = Training()
     runner = training.runner()
-    stale = runner.start({"n_epochs": 10_000})
-    while stale.history is None:
-        time.sleep(0.001)
+    stale = long_run(runner)
     newest = runner.start({"n_epochs": 2})
     assert stale.outcome == "superseded" and stale.cancel.is_set()  # at once, in start()
     runner.wait(10)
@@ -94,9 +100,7 @@ def test_a_run_superseded_before_it_began_never_trains():
 def test_stop_ends_the_newest_run_after_its_epoch():
     training = Training()
     runner = training.runner()
-    run = runner.start({"n_epochs": 10_000})
-    while run.history is None:
-        time.sleep(0.001)
+    run = long_run(runner)
     runner.stop()
     runner.wait(10)
     assert run.outcome == "stopped" and 1 <= run.epochs < 10_000
