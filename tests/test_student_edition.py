@@ -205,3 +205,12 @@ def test_badly_marked_regions_are_refused_with_the_cell_named():
     nb.cells[1].source = nb.cells[1].source.replace("        ### END SOLUTION\n", "")
     with pytest.raises(make_student.SourceError, match="without ### END SOLUTION"):
         make_student.student_notebook(nb, "99.ipynb", "classroom")
+
+
+def test_a_skipped_cell_displays_its_last_value_but_not_a_prose_check():
+    shown = make_student.wrap_in_skip("x = 1\nx + 1", "test")
+    assert shown.rstrip().endswith("display(x + 1)")
+    for quiet in ('says("it is 2", num(x + 1, 0))', 'print(x)', 'display(x)'):
+        wrapped = make_student.wrap_in_skip(f"x = 1\n{quiet}", "test")
+        assert "display(says" not in wrapped and "display(print" not in wrapped \
+            and "display(display" not in wrapped, wrapped
