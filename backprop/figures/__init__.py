@@ -19,6 +19,8 @@ module                  holds
                         network, and :func:`teach_step`, one backprop step on it
 :mod:`.inside_view`     :class:`InsideView` / :func:`inside_figure`, weights, outputs,
                         gradient sizes and saturation as a network trains
+:mod:`.weights`         :func:`weight_grid`, hidden units' weights as 28x28 images on one
+                        colour scale centred on 0, with a colour bar
 ======================  =====================================================================
 
 Figures only draw: the caller computes the network's values (outputs, hidden activations,
@@ -91,6 +93,7 @@ from .style import (
     TRAIN_COLOR,
     VAL_COLOR,
 )
+from .weights import weight_grid
 
 __all__ = [
     "CURVES_SIZE",
@@ -139,5 +142,6 @@ __all__ = [
     "style_curve_axes",
     "sweep_plot",
     "teach_step",
+    "weight_grid",
     "weight_limit",
 ]
