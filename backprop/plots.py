@@ -7,9 +7,10 @@ nothing is defined here. Code inside the package imports from :mod:`backprop.fig
 What the names return: the plotting functions (:func:`learning_curves`, :func:`sweep_plot`,
 :func:`digit_grid`, :func:`confusion_plot`, :func:`network_diagram`, :func:`results_table`,
 :func:`backprop_step`) return ``fig, ax`` (``fig, axes`` for :func:`image_grid`,
-:func:`digit_reading` and :func:`teach_step`; ``fig, view`` for :func:`inside_figure`); the
-live figure classes (:class:`LiveCurves`, :class:`DigitReading`, :class:`InsideView`) return
-PNG bytes from their ``png`` and ``pngs`` methods, as does :func:`panel_pngs`;
+:func:`weight_grid`, :func:`digit_reading` and :func:`teach_step`; ``fig, view`` for
+:func:`inside_figure`); the live figure classes (:class:`LiveCurves`, :class:`DigitReading`,
+:class:`InsideView`) return PNG bytes from their ``png`` and ``pngs`` methods, as does
+:func:`panel_pngs`;
 :func:`confusion_matrix` returns the counts, :func:`curve_limits` the axes' limits and
 :func:`weight_limit` a colour scale. The rest are colours and sizes.
 """

@@ -19,6 +19,8 @@ module                  holds
                         network, and :func:`teach_step`, one backprop step on it
 :mod:`.inside_view`     :class:`InsideView` / :func:`inside_figure`, weights, outputs,
                         gradient sizes and saturation as a network trains
+:mod:`.weights`         :func:`weight_grid`, hidden units' weights as 28x28 images on one
+                        colour scale centred on 0, with a colour bar
 :mod:`.audit`           checks a drawn figure for blank panels and text too small to read
                         (``figures.audit.figure_problems(fig)``; not re-exported: it is a
                         tool for whoever draws, run on every notebook figure by the tests)
@@ -94,6 +96,7 @@ from .style import (
     TRAIN_COLOR,
     VAL_COLOR,
 )
+from .weights import weight_grid
 
 __all__ = [
     "CURVES_SIZE",
@@ -142,5 +145,6 @@ __all__ = [
     "style_curve_axes",
     "sweep_plot",
     "teach_step",
+    "weight_grid",
     "weight_limit",
 ]
