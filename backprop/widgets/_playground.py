@@ -144,7 +144,9 @@ class Playground(W.VBox):
 
     def start(self, *_: Any) -> None:
         """Start a run with the current settings, superseding a run still going."""
-        self.runner.start(self.config(), inside=self.inside.on)
+        # Always recording the inside costs the training nothing measurable, and the inside
+        # view can then show any run at once, a finished one without training it again.
+        self.runner.start(self.config(), inside=True)
 
     def stop(self, *_: Any) -> None:
         """Stop the newest run after its current epoch; it reports "stopped" itself."""
@@ -255,10 +257,13 @@ class Playground(W.VBox):
         if run.outcome == "superseded" or not run.epochs:
             return
         history = run.history
+        # The inside view is redrawn even when its last epoch was: its caption says the run
+        # has ended.
+        redraw = run.epochs > run.drawn_epochs or (run.inside and self.inside.on)
         self._show(run, f"{run.outcome}: {describe(run.config)} — after {run.epochs} epochs, "
                         f"training {100 * history['train_acc'][-1]:.1f} %, validation "
                         f"{100 * history['val_acc'][-1]:.1f} % ({seconds:.1f} s)",
-                   history if run.epochs > run.drawn_epochs else None, link=True)
+                   history if redraw else None, link=True)
 
 
 def playground(data: Any = None, *, lr: float = DEFAULT_RUN["lr"],
