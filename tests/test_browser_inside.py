@@ -21,6 +21,8 @@ from browser_helpers import (
     wait_until,
 )
 
+from backprop.settings import DEFAULT_RUN
+
 RUN_DONE = 60  # s: the playground's first run, or a network trained at the first stroke
 READ = 20  # s from a stroke's end to the new picture (the budget is 0.1 s; this is a timeout)
 
@@ -196,12 +198,17 @@ def test_inside_view_in_voila(request):
         inside = root.locator("img.bp-inside-plot, .bp-inside-plot img").first
         assert curves.is_visible() and not inside.is_visible()
         before = pg.status()
+        caption = root.locator(".bp-inside-caption").first
+        n = DEFAULT_RUN["n_epochs"]
         root.locator(".bp-view-switch button", has_text="inside the network").click()
-        # the autostart run did not record the inside: the switch runs it again, drawn inside
+        # the first run recorded the inside: the switch shows its trained network at once,
+        # without a new run (issue 23: it showed an untrained network and ran it again)
         wait_until(lambda: inside.is_visible() and not curves.is_visible(), READ,
                    lambda: "the inside view did not replace the curves")
-        wait_until(lambda: pg.status() != before and pg.status().startswith("finished"),
-                   RUN_DONE, pg.describe)
+        wait_until(lambda: caption.inner_text().startswith(
+            f"finished run: the network after epoch {n} of {n}"), READ,
+            lambda: f"the inside caption {caption.inner_text()!r}")
+        assert pg.status() == before, f"a new run started: {pg.status()!r}"
         sizes = [img.evaluate("img => [img.naturalWidth, img.naturalHeight]")
                  for img in root.locator("img.bp-inside-plot").all()]
         assert sizes == [[360, 372]] * 2 + [[360, 200]] * 2, f"the inside pictures: {sizes}"
