@@ -8,7 +8,10 @@ Same servers and browser as tests/test_browser.py (its fixtures), screenshots an
 
 from __future__ import annotations
 
+import time
+
 from browser_helpers import (
+    ARTIFACTS,
     LAB_PANEL,
     WIDGETS_SHOWN,
     open_app,
@@ -17,6 +20,8 @@ from browser_helpers import (
     screenshot_on_failure,
     wait_until,
 )
+
+from backprop.settings import DEFAULT_RUN
 
 RUN_DONE = 60  # s: the playground's first run, or a network trained at the first stroke
 READ = 20  # s from a stroke's end to the new picture (the budget is 0.1 s; this is a timeout)
@@ -131,17 +136,34 @@ def test_inside_widgets_in_jupyterlab(request):
 
 
 PRESET = "lr=0.01&hidden=30&epochs=5&hide=loss,batch_size&lock=epochs&seed=abc&init=xavier"
+# s from a full kernel pool until its kernels have run the notebook up to the last cell, which
+# waits for the address: a link is opened long after the server started, so the page must
+# find nothing trained before its address was known (issue 23: a faded default run)
+PREHEATED = 20
+
+
+def wait_preheated() -> None:
+    """Wait until Voila's kernel pool is full (its log says so), then ``PREHEATED`` s more."""
+    log = ARTIFACTS / "voila.log"
+    wait_until(lambda: "is filled with" in log.read_text(errors="replace"), WIDGETS_SHOWN,
+               lambda: f"Voila's kernel pool is not filled; its log {log}")
+    time.sleep(PREHEATED)
 
 
 def test_url_presets_in_voila(request):
     """The app opened with settings in its address (a preheated kernel, as in make app)."""
     server, tab = request.getfixturevalue("voila"), request.getfixturevalue("page")
     with screenshot_on_failure(tab, "inside-presets"):
+        wait_preheated()
         pg = open_app(tab, server, PRESET)
         root = pg.root
         # the run the address asked for: it ends with the address's values in the status line
         wait_until(lambda: "finished: learning rate 0.01, hidden units 30, 5 epochs"
                    in pg.status(), RUN_DONE, pg.describe)
+        # ... and only that run: no faded run behind its curves (the panel marks their number)
+        plots = root.locator(".bp-plots").first
+        assert "bp-earlier-runs-0" in plots.get_attribute("class").split(), \
+            f"faded earlier runs drawn: {plots.get_attribute('class')!r}"
         assert pg.value("learning rate") == 0.01 and pg.value("hidden units") == 30
         # hidden controls gone, the locked one shown but fixed
         for gone in ("batch size", "loss"):
@@ -176,12 +198,17 @@ def test_inside_view_in_voila(request):
         inside = root.locator("img.bp-inside-plot, .bp-inside-plot img").first
         assert curves.is_visible() and not inside.is_visible()
         before = pg.status()
+        caption = root.locator(".bp-inside-caption").first
+        n = DEFAULT_RUN["n_epochs"]
         root.locator(".bp-view-switch button", has_text="inside the network").click()
-        # the autostart run did not record the inside: the switch runs it again, drawn inside
+        # the first run recorded the inside: the switch shows its trained network at once,
+        # without a new run (issue 23: it showed an untrained network and ran it again)
         wait_until(lambda: inside.is_visible() and not curves.is_visible(), READ,
                    lambda: "the inside view did not replace the curves")
-        wait_until(lambda: pg.status() != before and pg.status().startswith("finished"),
-                   RUN_DONE, pg.describe)
+        wait_until(lambda: caption.inner_text().startswith(
+            f"finished run: the network after epoch {n} of {n}"), READ,
+            lambda: f"the inside caption {caption.inner_text()!r}")
+        assert pg.status() == before, f"a new run started: {pg.status()!r}"
         sizes = [img.evaluate("img => [img.naturalWidth, img.naturalHeight]")
                  for img in root.locator("img.bp-inside-plot").all()]
         assert sizes == [[360, 372]] * 2 + [[360, 200]] * 2, f"the inside pictures: {sizes}"

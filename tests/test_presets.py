@@ -1,12 +1,19 @@
 """Presets for the teacher (backprop.widgets: lock, hide, settings in the app's URL, the link
 of the current settings)."""
 
+import functools
 import html
+import json
+from pathlib import Path
 
 import pytest
+import voila.utils
 
 from backprop import widgets
+from backprop.settings import DEFAULT_RUN
 from backprop.widgets import _presets
+
+APP = Path(__file__).resolve().parents[1] / "app" / "playground.ipynb"
 
 
 def test_lock_and_hide_fix_or_leave_out_controls(small_mnist):
@@ -82,4 +89,72 @@ def test_outside_voila_the_url_presets_do_nothing(monkeypatch, small_mnist):
     monkeypatch.delenv("VOILA_KERNEL_ID", raising=False)
     monkeypatch.delenv("VOILA_PREHEAT", raising=False)
     panel = widgets.playground(small_mnist)
-    assert widgets.PresetNote().apply_from_voila(panel) is None and not panel.offer_link
+    note = widgets.PresetNote()
+    assert not note.in_voila
+    assert note.apply_from_voila(panel) is None and not panel.offer_link and panel.runs == []
+
+
+def app_code() -> tuple[str, str]:
+    """The app notebook's first code cell (builds the note and the playground) and its last
+    (applies the page's address)."""
+    cells = json.loads(APP.read_text(encoding="utf-8"))["cells"]
+    code = ["".join(cell["source"]) for cell in cells if cell["cell_type"] == "code"]
+    return code[0], code[-1]
+
+
+def run_app(monkeypatch, small_mnist, voila_query: str | None) -> tuple[dict, list]:
+    """Execute the app's first and last code cells as Voila would (``voila_query``: the page's
+    address, with a preheated kernel) or as JupyterLab would (None). Returns the cells'
+    namespace and the runs that had started before the last cell."""
+    for name in ("VOILA_KERNEL_ID", "VOILA_PREHEAT"):
+        monkeypatch.delenv(name, raising=False)
+    if voila_query is not None:
+        monkeypatch.setenv("VOILA_PREHEAT", "True")  # as a pool's kernel has it
+        monkeypatch.setenv("VOILA_KERNEL_ID", "kernel-under-test")
+        monkeypatch.setattr(voila.utils, "get_query_string", lambda: voila_query)
+    # the small sample and few epochs, else the notebook's own call
+    monkeypatch.setattr(widgets, "playground",
+                        functools.partial(widgets.playground, small_mnist, n_epochs=3))
+    first, last = app_code()
+    namespace: dict = {}
+    exec(first, namespace)
+    before = list(namespace["panel"].runs)
+    exec(last, namespace)
+    namespace["panel"].wait()
+    return namespace, before
+
+
+@pytest.mark.parametrize("query, lr", [("lr=0.01&hidden=30", 0.01), ("", DEFAULT_RUN["lr"]),
+                                       (f"lr={DEFAULT_RUN['lr']}", DEFAULT_RUN["lr"])])
+def test_in_voila_the_app_trains_only_the_run_its_address_asks_for(monkeypatch, small_mnist,
+                                                                   query, lr):
+    # the preheated kernel builds the panel but trains nothing before the address is known;
+    # then exactly one run: the address's, or the initial settings' when it sets nothing new
+    namespace, before = run_app(monkeypatch, small_mnist, query)
+    panel = namespace["panel"]
+    assert before == [], "a run started before the page's address was known"
+    assert [run.config["lr"] for run in panel.runs] == [pytest.approx(lr)]
+    assert panel.runs[0].outcome == "finished" and panel.offer_link
+    assert panel.status.value.startswith('<span style="color:inherit">finished: learning '
+                                         f"rate {lr:.3g}, ")
+    assert "bp-earlier-runs-0" in panel.plots._dom_classes  # no faded curve behind it
+
+
+def test_outside_voila_the_app_starts_its_first_run_by_itself(monkeypatch, small_mnist):
+    namespace, before = run_app(monkeypatch, small_mnist, None)
+    panel = namespace["panel"]
+    assert len(before) == 1 and panel.runs == before and panel.runs[0].outcome == "finished"
+    assert not panel.offer_link
+
+
+def test_the_curves_say_how_many_earlier_runs_they_show(small_mnist):
+    panel = widgets.playground(small_mnist, n_epochs=2, hidden=10)
+    assert "bp-earlier-runs-0" in panel.plots._dom_classes
+    for lr in (0.2, 0.3, 0.4):
+        panel.controls["lr"].value = lr
+        panel.wait()
+    marks = [c for c in panel.plots._dom_classes if c.startswith("bp-earlier-runs-")]
+    assert marks == ["bp-earlier-runs-2"]
+    panel.clear()
+    assert [c for c in panel.plots._dom_classes if c.startswith("bp-earlier-runs-")] == \
+        ["bp-earlier-runs-0"]

@@ -34,10 +34,11 @@ def test_slider_change_starts_a_run_whose_history_reaches_themake_panel(make_pan
     assert f"validation {100 * run.history['val_acc'][-1]:.1f} %" in panel.status.value
     assert panel.image.value != first_picture
     # the same run, repeated by hand, gives the same history: the panel trains for real
+    # (and records the inside, for its inside view)
     rng = np.random.default_rng(0)
     params = bp.init_params([784, 20, 10], rng)
     _, history = bp.train(params, small_mnist.train, small_mnist.val, lr=0.1, n_epochs=3,
-                          loss="cross_entropy", rng=rng, progress=False)
+                          loss="cross_entropy", rng=rng, progress=False, inside=True)
     assert history == run.history
 
 

@@ -45,6 +45,7 @@ class LiveCurves:
     panels : (loss, accuracy) sub-figures, side by side
     axes : (ax_loss, ax_acc)
     full_draws, blits : int, how many pictures were drawn each way (for the benchmarks)
+    n_earlier : int, the faded earlier runs in the newest picture
     """
 
     def __init__(self, width: int = LIVE_WIDTH, dpi: int = 80, percent: bool = True) -> None:
@@ -78,6 +79,11 @@ class LiveCurves:
         self._earlier: list = []
         self._limits = self._frame = self._background = None
         self.full_draws = self.blits = 0
+
+    @property
+    def n_earlier(self) -> int:
+        """The faded earlier runs in the newest picture (what a page can say it shows)."""
+        return len(self._earlier)
 
     def png(self, history: Mapping[str, Sequence[float]] | None = None,
             earlier: Sequence[Mapping[str, Sequence[float]]] = (),

@@ -27,9 +27,16 @@ class InsidePanel:
     setting like the others (the playground registers it as ``controls["init"]``): with
     N(0, 1) most hidden units start saturated.
 
-    A run records the inside figures only when the inside view is on as it starts
-    (``train(inside=True)``); switching the view on after a run without them starts the
-    same run again, as any control does.
+    Every run of the playground records what this view shows (``train(inside=True)``: it
+    costs the training nothing measurable), so switching the view on shows the newest run at
+    once, as far as it has come: a finished run's trained weights, outputs, gradients and
+    saturation, never an untrained network.
+
+    The caption names the picture's epoch. While a run trains, pictures are drawn only as
+    often as drawing stays cheap (at most ten a second, and drawing at most a quarter of the
+    time), so the status line, which counts every epoch, can be an epoch or two ahead; the
+    caption says so. When the run ends, its last epoch is drawn, captioned as the finished
+    (or stopped, or failed) run's network.
 
     Attributes
     ----------
@@ -37,7 +44,8 @@ class InsidePanel:
     images : dict of four ipywidgets.Image, the inside picture's panels: ``weights``,
         ``outputs``, ``gradients``, ``saturation`` (in ``plots``, two rows that wrap: two by
         two on a laptop, stacked on a phone); ``image`` is the weights
-    caption : ipywidgets.HTML, the picture's title (epoch, initialisation)
+    caption : ipywidgets.HTML, the picture's title (the run's state, the picture's epoch, the
+        initialisation)
     box : ipywidgets.VBox of ``caption`` and ``plots``, shown in the inside view
     figure : backprop.figures.InsideView, built when the view is first shown
     """
@@ -77,6 +85,19 @@ class InsidePanel:
         n_in = 784
         return weight_limit(1.0 if config.get("init") == "normal" else n_in ** -0.5)
 
+    def title(self, run: Run, epochs: int) -> str:
+        """The caption of ``run``'s picture after ``epochs`` epochs: which network it is, and
+        while the run trains, why the status line's epoch can be ahead of it."""
+        cfg = run.config
+        init = INIT_LABELS[cfg.get("init", "normal_scaled")]
+        if run.outcome == "running":
+            return (f"picture of epoch {epochs} of {cfg['n_epochs']} · initialisation {init} · "
+                    f"redrawn as often as drawing stays cheap: the status line counts every "
+                    f"epoch")
+        state = {"error": "failed run"}.get(run.outcome, f"{run.outcome} run")
+        return (f"{state}: the network after epoch {epochs} of {cfg['n_epochs']} · "
+                f"initialisation {init}")
+
     def pngs(self, run: Run, history: dict) -> tuple[str, list[bytes]]:
         """The title and the four pictures of ``run`` after the epochs in ``history`` (its
         newest params)."""
@@ -84,9 +105,7 @@ class InsidePanel:
             self.figure = InsideView(self.X, self.y)
         cfg = run.config
         params = run.epoch_params or run.params
-        epochs = len(history.get("train_loss", []))
-        init = INIT_LABELS[cfg.get("init", "normal_scaled")]
-        title = f"epoch {epochs} of {cfg['n_epochs']} · initialisation {init}"
+        title = self.title(run, len(history.get("train_loss", [])))
         y_hat = forward(params, self.X)[0]  # the figure draws the outputs, computed here
         return title, self.figure.pngs(params, history, y_hat, cfg["n_epochs"],
                                        self.limit(cfg))
@@ -96,16 +115,16 @@ class InsidePanel:
         self.caption.value = title
         put_pngs(self.images, pngs)
 
-    def prepare(self) -> None:
+    def prepare(self, title: str = "the inside view: press Train or move a slider") -> None:
         """Draw the inside figure's backgrounds now (one per initialisation's colour scale),
-        so that a run's first picture is quick."""
+        so that a run's first picture is quick; the last, an untrained network of the current
+        settings, stays shown with ``title``."""
         if self.figure is None:
             self.figure = InsideView(self.X, self.y)
         rng = np.random.default_rng(0)
         from ..nn import init_params
 
         cfg = self.panel.config()
-        title = "the inside view: press Train or move a slider"
         for init in sorted(INITS, key=lambda init: init == cfg["init"]):  # current last
             params = init_params([784, cfg["hidden"], 10], rng, init=init)
             self.put(title, self.figure.pngs(params, {}, forward(params, self.X)[0],
@@ -120,10 +139,14 @@ class InsidePanel:
             if newest is not None and newest.history:
                 panel.clear()  # redraws the curves of the newest run
             return
+        shown = newest is not None and newest.inside and newest.history
+        waiting = newest is not None and newest.outcome == "running" and not shown
         with panel.runner.drawing:
-            self.prepare()
-        if newest is not None and newest.inside and newest.history:
+            self.prepare("the run has begun: its first epoch comes next" if waiting else
+                         "the inside view: press Train or move a slider")
+        if shown:  # the newest run as far as it has come: a finished run's trained network
             with panel.runner.drawing:
-                self.put(*self.pngs(newest, newest.history))
-        elif newest is not None:
-            panel.start()  # the newest run did not record the inside: run it again
+                pngs = self.pngs(newest, newest.history)
+            with panel.runner.owning(newest) as owner:
+                if owner:  # (a run started meanwhile draws itself)
+                    self.put(*pngs)

@@ -34,6 +34,7 @@ MAX_EARLIER = 6  # earlier runs kept as faded curves
 MIN_FRAME_SECONDS = 0.1  # at most ~10 pictures a second: the eye needs no more
 DRAW_SHARE = 0.25  # a picture waits until drawing has cost at most this share of the time
 BUSY_SECONDS = 1.0  # no first epoch after this long: say that the server is busy
+EARLIER_CLASS = "bp-earlier-runs-"  # + the number of faded earlier runs the curves show
 
 
 class Playground(W.VBox):
@@ -70,7 +71,9 @@ class Playground(W.VBox):
     images : dict of two ipywidgets.Image, ``loss`` and ``accuracy``: the learning curves
         as two PNGs, in ``plots``, a row that wraps (side by side on a wide panel, stacked
         on a phone); ``image`` is the loss picture
-    curves : backprop.figures.LiveCurves, the figure behind ``images``
+    curves : backprop.figures.LiveCurves, the figure behind ``images``; ``plots`` carries
+        the class ``bp-earlier-runs-<n>``, the number of faded earlier runs it shows (a page,
+        and a browser test, can tell them from the newest run's curves)
     inside : InsidePanel, the second view (weights, outputs, gradients, saturation) and
         its switch ``inside.view``
     runner : Runner, starts and stops the runs; ``runner.drawing`` is held while a picture
@@ -108,6 +111,8 @@ class Playground(W.VBox):
         self.buttons["Clear"].on_click(self.clear)
         c = self.controls
         self.plots = plots_row(list(self.images.values()))
+        self._earlier_mark = f"{EARLIER_CLASS}0"
+        self.plots.add_class(self._earlier_mark)
         # The style sheet last, hidden: children[2] stays the buttons' row.
         super().__init__([row([c["lr"], c["hidden"]]),
                           row([c["n_epochs"], c["batch_size"], c["loss"], c["seed"]]),
@@ -139,7 +144,9 @@ class Playground(W.VBox):
 
     def start(self, *_: Any) -> None:
         """Start a run with the current settings, superseding a run still going."""
-        self.runner.start(self.config(), inside=self.inside.on)
+        # Always recording the inside costs the training nothing measurable, and the inside
+        # view can then show any run at once, a finished one without training it again.
+        self.runner.start(self.config(), inside=True)
 
     def stop(self, *_: Any) -> None:
         """Stop the newest run after its current epoch; it reports "stopped" itself."""
@@ -149,7 +156,7 @@ class Playground(W.VBox):
         """Drop the faded earlier runs from the picture."""
         current, n = self.runner.clear_earlier()
         with self.runner.drawing:
-            put_pngs(self.images, self.curves.pngs(current, [], n))
+            self._put_curves(self.curves.pngs(current, [], n), self.curves.n_earlier)
 
     def wait(self, timeout: float = 60.0) -> None:
         """Block until the newest run has ended (for scripts and tests)."""
@@ -172,6 +179,7 @@ class Playground(W.VBox):
             with self.runner.drawing:
                 pngs = self.inside.pngs(run, history) if inside else \
                     self.curves.pngs(history, earlier, run.config["n_epochs"])
+                n_earlier = self.curves.n_earlier  # of this picture: read while drawing
         with self.runner.owning(run) as owner:
             if not owner:
                 return
@@ -183,9 +191,18 @@ class Playground(W.VBox):
                 if inside:
                     self.inside.put(*pngs)
                 else:
-                    put_pngs(self.images, pngs)
+                    self._put_curves(pngs, n_earlier)
                 run.frames.append(time.perf_counter())
                 run.drawn_epochs = len(history["train_acc"])
+
+    def _put_curves(self, pngs: tuple[bytes, bytes], n_earlier: int) -> None:
+        """Show the curves' two pictures, and mark ``plots`` with the number of faded earlier
+        runs they show."""
+        put_pngs(self.images, pngs)
+        mark = f"{EARLIER_CLASS}{n_earlier}"
+        if mark != self._earlier_mark:  # a message to the page only when it changes
+            self.plots.remove_class(self._earlier_mark).add_class(mark)
+            self._earlier_mark = mark
 
     def _busy_note(self, run: Run) -> None:
         if run.history is None and run.outcome == "running":
@@ -240,10 +257,13 @@ class Playground(W.VBox):
         if run.outcome == "superseded" or not run.epochs:
             return
         history = run.history
+        # The inside view is redrawn even when its last epoch was: its caption says the run
+        # has ended.
+        redraw = run.epochs > run.drawn_epochs or (run.inside and self.inside.on)
         self._show(run, f"{run.outcome}: {describe(run.config)} — after {run.epochs} epochs, "
                         f"training {100 * history['train_acc'][-1]:.1f} %, validation "
                         f"{100 * history['val_acc'][-1]:.1f} % ({seconds:.1f} s)",
-                   history if run.epochs > run.drawn_epochs else None, link=True)
+                   history if redraw else None, link=True)
 
 
 def playground(data: Any = None, *, lr: float = DEFAULT_RUN["lr"],

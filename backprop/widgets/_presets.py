@@ -6,7 +6,8 @@ out the hidden ones. The Voila app reads the same settings from the page's addre
 ignored, with a note on the page saying why in the words ``train`` uses
 (:func:`backprop.settings.parse`), e.g. "lr=-1: lr must be a finite number > 0, got -1.0".
 After a run, the status line offers the link of the current settings, so a teacher can
-prepare links for a lecture.
+prepare links for a lecture. In Voila the app's first run waits for the address (see
+:meth:`PresetNote.apply_from_voila`), so that a page opened with settings shows only their run.
 
 URL names: ``lr``, ``hidden``, ``epochs``, ``batch_size``, ``loss`` (``cross_entropy`` or
 ``mse``, or an alias of :data:`backprop.settings.LOSS_ALIASES`), ``seed``, ``init``
@@ -31,6 +32,12 @@ from ._common import PANEL_CLASS
 URL_NAMES = {"lr": "lr", "hidden": "hidden", "epochs": "n_epochs", "batch_size": "batch_size",
              "loss": "loss", "seed": "seed", "init": "init"}
 CONTROL_URL_NAMES = {control: url for url, control in URL_NAMES.items()}
+
+
+def in_voila() -> bool:
+    """Whether this kernel runs a Voila page, whose address is known or will be (a preheated
+    kernel runs the notebook before any page asks for it)."""
+    return bool(os.environ.get("VOILA_KERNEL_ID") or os.environ.get("VOILA_PREHEAT"))
 
 
 def _control_names(panel: Any, names: Iterable[str], what: str) -> list[str]:
@@ -144,7 +151,16 @@ class PresetNote(W.HTML):
     """What the app shows about the settings in its address: nothing, or what was ignored.
 
     In Voila, :meth:`apply_from_voila` waits for the page's address (with preheated kernels
-    the notebook runs before it is known) and applies its settings to a playground.
+    the notebook runs before it is known), applies its settings to a playground and starts
+    its first run. The app therefore builds its playground without starting a run when
+    ``in_voila`` (``playground(autostart=not note.in_voila)``): a run trained before the
+    address is known would stay behind the address's run as a faded curve nobody asked for.
+
+    Attributes
+    ----------
+    in_voila : bool, whether this kernel runs a Voila page (:func:`in_voila`), read when the
+        note is made
+    notes : list of str, what :meth:`apply` ignored from the address, and why
     """
 
     def __init__(self) -> None:
@@ -153,6 +169,7 @@ class PresetNote(W.HTML):
         self.add_class("bp-preset-note").add_class(PANEL_CLASS)
         self.layout.display = "none"
         self.notes: list[str] = []
+        self.in_voila = in_voila()
 
     def apply(self, panel: Any, query: str) -> dict:
         """Apply ``query`` to ``panel``; show what was ignored. Returns the settings applied."""
@@ -169,14 +186,22 @@ class PresetNote(W.HTML):
         return settings
 
     def apply_from_voila(self, panel: Any) -> dict | None:
-        """In Voila: wait for the page's query string, apply it, and offer settings links.
+        """In Voila: wait for the page's query string, apply it, start the first run, and
+        offer settings links.
+
+        Exactly one run starts here when ``panel`` has none yet (the app builds it so): the
+        address's settings, or the initial ones when the address sets nothing new. A panel
+        that has runs already only gets the address's run, if it changes a setting.
 
         Outside Voila (JupyterLab, a script) it does nothing and returns None.
         """
-        if not (os.environ.get("VOILA_KERNEL_ID") or os.environ.get("VOILA_PREHEAT")):
+        if not in_voila():
             return None
         from voila.utils import get_query_string  # Voila is there: we run inside it
 
         query = get_query_string() or ""
         panel.offer_link = True
-        return self.apply(panel, query)
+        settings = self.apply(panel, query)
+        if not panel.runs:  # the address changed nothing: the initial settings' run
+            panel.start()
+        return settings

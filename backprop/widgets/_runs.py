@@ -32,8 +32,8 @@ class Run:
         ``loss``, ``seed``, ``init`` (as :meth:`~backprop.widgets.Playground.config` gives
         them when the run starts).
     inside : bool
-        Whether it records what the inside view shows (``train(inside=True)``): the view was
-        on when it started.
+        Whether it records what the inside view shows (``train(inside=True)``); the
+        playground's runs always do.
     outcome : str
         One of :data:`OUTCOMES`: "running" until it ends, then "finished" (all its epochs),
         "stopped" (the Stop button), "superseded" (a newer run started; it stopped after its
