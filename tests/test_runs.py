@@ -188,10 +188,11 @@ def test_the_playground_runs_through_its_runner(tiny):
     panel.wait()
     (run,) = panel.runs
     assert run.outcome == "finished" and panel.newest_finished() is run
-    assert run.config == panel.config() and not run.inside
+    # every run records what the inside view shows, so that switching to it shows this run
+    assert run.config == panel.config() and run.inside
     assert run.params["W1"].shape == (784, 10) and run.params["b2"].shape == (10,)
     assert run.frames and run.drawn_epochs == run.epochs == 2
-    assert run.epoch_params is None  # only recorded with the inside view on
+    np.testing.assert_array_equal(run.epoch_params["W1"], run.params["W1"])
 
 
 def test_draw_digit_reads_with_the_playgrounds_newest_finished_run(tiny):
