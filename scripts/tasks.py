@@ -260,7 +260,7 @@ def lab_command(python: Path, port: int | None = None, root: bool | None = None,
     """The ``jupyter lab`` command of ``make lab`` on ``folder`` (default notebooks/);
     ``--allow-root`` only for root; it opens ``00_overview.ipynb`` when the folder has one."""
     folder = folder or ROOT / NOTEBOOKS
-    cmd = [str(python), "-m", "jupyterlab", _shown(folder), *LAB_ARGS]
+    cmd = [str(python), "-m", "jupyterlab", _shown(folder), *LAB_ARGS, *notary_args()]
     if (folder / FIRST_NOTEBOOK).exists():
         cmd.append(f"--LabApp.default_url=/lab/tree/{FIRST_NOTEBOOK}")
     if port is not None:
@@ -315,18 +315,19 @@ def app_env(environ: dict[str, str] | None = None) -> dict[str, str]:
     return env
 
 
-def trust_app(python: Path, venv: Path = VENV) -> None:
-    """Sign app/playground.ipynb as trusted, so that Voila does not warn "Notebook
-    playground.ipynb is not trusted" for each kernel: it is the project's own notebook. The
-    signature (of its current contents) is kept in .venv."""
+def trust(python: Path, notebooks: list[Path], venv: Path = VENV) -> None:
+    """Sign ``notebooks`` as trusted (``jupyter trust``), so that Jupyter and Voila show their
+    saved outputs without warning "Notebook ... is not trusted": they are the checkout's own
+    notebooks, opened by the checkout's own command. The signatures (of their current contents)
+    are kept in .venv, not in the user's Jupyter data; a notebook changed since is untrusted
+    again until the next start."""
     notary_dir(venv).mkdir(parents=True, exist_ok=True)  # nbformat makes no folder
-    result = _run([python, "-m", "nbformat.sign", *notary_args(venv),
-                   APP_DIR / "playground.ipynb"], stdin=subprocess.DEVNULL,
-                  capture_output=True, text=True)
-    if result.returncode != 0:  # the app works untrusted: say so, and go on
+    result = _run([python, "-m", "nbformat.sign", *notary_args(venv), *notebooks],
+                  stdin=subprocess.DEVNULL, capture_output=True, text=True)
+    if result.returncode != 0:  # they work untrusted too: say so, and go on
         detail = (result.stderr.strip().splitlines() or ["no message"])[-1]
-        say(f"could not sign app/playground.ipynb as trusted ({detail}); Voila will warn "
-            f"that it is not trusted")
+        say(f"could not sign the notebooks as trusted ({detail}); Jupyter will say that they "
+            f"are not trusted")
 
 
 def _exec(cmd: list[str], cwd: Path = ROOT, env: dict[str, str] | None = None) -> int:
@@ -359,6 +360,7 @@ def lab(port: str | int | None = None, notebooks: str | None = None) -> int:
                         f"another port: make lab LAB_PORT={port + 1}")
     python = install()
     lab_settings()
+    trust(python, sorted(folder.glob("*.ipynb")))
     say(f"starting JupyterLab on {_shown(folder)}; it opens in your browser "
         f"(Ctrl-C, then y, stops it)")
     return _exec(lab_command(python, port, folder=folder))
@@ -372,7 +374,7 @@ def app(ip: str | None = None, port: str | int | None = None) -> int:
         raise TaskError(f"port {port} on {ip} is in use (is make app already running?): stop "
                         f"it, or choose another port: make app APP_PORT={port + 1}")
     python = install()
-    trust_app(python)
+    trust(python, [APP_DIR / "playground.ipynb"])
     where = (f"http://{socket.gethostname()}:{port}/ (or this machine's address)"
              if ip in ("0.0.0.0", "::") else f"http://{ip}:{port}/")
     say(f"the playground: open {where} in a browser (Ctrl-C stops it)")
