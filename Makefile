@@ -8,6 +8,8 @@
 # passes command-line variables on to tasks.py in the environment:
 #   PYTHON       the Python that runs tasks.py and creates .venv (3.10 or newer; default python3)
 #   LAB_PORT     port of make lab (default: Jupyter's 8888, or the next free one)
+#   NOTEBOOKS    the folder make lab opens (default notebooks; student/self-study: the student
+#                edition, as in  make lab NOTEBOOKS=student/self-study)
 #   APP_IP       address of make app (default 127.0.0.1; 0.0.0.0 opens it to the classroom LAN)
 #   APP_PORT     port of make app (default 8866)
 #   PYTEST_ARGS  more pytest arguments for make test, e.g. PYTEST_ARGS="-x -k widgets"

@@ -3,6 +3,7 @@
 The Makefile calls this script; where there is no ``make`` (Windows), call it yourself::
 
     python scripts/tasks.py lab       # = make lab: create .venv, install, open JupyterLab
+    python scripts/tasks.py lab --notebooks student/self-study   # the student edition
     python scripts/tasks.py app       # = make app: serve the playground with Voila
     python scripts/tasks.py test      # = make test: lint and run every test
     python scripts/tasks.py install   # only create .venv and install (make install)
@@ -10,9 +11,9 @@ The Makefile calls this script; where there is no ``make`` (Windows), call it yo
     python scripts/tasks.py browser   # find or get the browser for the browser tests
 
 Settings come from the environment (``make`` passes ``make app APP_PORT=8867`` on as one) or
-from the options, which win: ``LAB_PORT`` / ``--port`` for lab, ``APP_IP`` / ``--ip`` and
-``APP_PORT`` / ``--port`` for app, ``PYTEST_ARGS`` or arguments after ``--`` for test,
-``CHROMIUM`` for the browser tests' browser.
+from the options, which win: ``LAB_PORT`` / ``--port`` and ``NOTEBOOKS`` / ``--notebooks`` for
+lab, ``APP_IP`` / ``--ip`` and ``APP_PORT`` / ``--port`` for app, ``PYTEST_ARGS`` or arguments
+after ``--`` for test, ``CHROMIUM`` for the browser tests' browser.
 
 It uses only the standard library and runs under the machine's Python (3.10 or newer), which
 also creates ``.venv``. The project is (re)installed only when ``pyproject.toml`` changed: the
@@ -44,6 +45,7 @@ if __name__ == "__main__" and python_too_old():
 
 import argparse  # noqa: E402  (after the version check, which must run on any python3)
 import hashlib  # noqa: E402
+import json  # noqa: E402
 import os  # noqa: E402
 import shlex  # noqa: E402
 import shutil  # noqa: E402
@@ -60,15 +62,40 @@ WINDOWS = os.name == "nt"
 # that it reads app/voila.json: the classroom settings (preheated kernels, idle kernels culled),
 # which the benchmarks and the browser tests read too.
 APP_DIR = ROOT / "app"
+# The kernels' ZeroMQ traffic is encrypted (CurveZMQ keys made by jupyter_client for each kernel
+# whose kernelspec supports it, as ipykernel's does), instead of ipykernel's warning "Kernel is
+# running over TCP without encryption". The kernels listen on 127.0.0.1 only, also when make app
+# serves the page on 0.0.0.0. (IPC transport would do too, but not on Windows, and its socket
+# files' paths must stay under about 100 characters.)
+KERNEL_ARGS = ["--KernelManager.transport_encryption=auto"]
+# The app's page template (app/jupyter/voila/templates/backprop): Voila's own without the links
+# to a CDN. Voila looks for templates in the Jupyter data path, which app_env() extends by this.
+APP_DATA_PATH = APP_DIR / "jupyter"
 VOILA_ARGS = [
     "playground.ipynb",
     "--no-browser",
     "--Voila.port_retries=0",  # a port in use is an error, not a silent move to another port
+    "--VoilaConfiguration.template=backprop",
+    *KERNEL_ARGS,
 ]
 APP_IP, APP_PORT = "127.0.0.1", 8866
 
-# The JupyterLab command of `make lab` (the port is added from LAB_PORT; --allow-root as root).
-LAB_ARGS = ["notebooks/"]
+# The JupyterLab command of `make lab` (the folder comes from NOTEBOOKS, the port from LAB_PORT;
+# --allow-root as root). Nothing in it reaches for the internet: no news feed, no update check.
+NOTEBOOKS = "notebooks"
+FIRST_NOTEBOOK = "00_overview.ipynb"  # what make lab opens, rather than JupyterLab's Launcher
+LAB_ARGS = [
+    "--LabApp.news_url=None",
+    "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+    # notebook_shim only carries the classic Notebook's config over to Jupyter Server; the
+    # project has none, and its link step reads the deprecated ServerApp.token, which logs
+    # "ServerApp.token config is deprecated" at every start.
+    "--ServerApp.jpserver_extensions=notebook_shim=False",
+    *KERNEL_ARGS,
+]
+# This project's JupyterLab defaults (the .venv's own settings, not the user's): no "Would you
+# like to get notified about official Jupyter news?" toast.
+LAB_OVERRIDES = {"@jupyterlab/apputils-extension:notification": {"fetchNews": "false"}}
 
 NBVAL_ARGS = ["--nbval-lax", "--nbval-current-env", "--nbval-cell-timeout=1800",
               "--nbval-sanitize-with", "notebooks/nbval_sanitize.cfg"]
@@ -168,8 +195,14 @@ def install(venv: Path = VENV, pyproject: Path = ROOT / "pyproject.toml") -> Pat
                             f"above); {offline}")
     say(f"installing backprop and its dependencies into {venv.name} "
         f"(the first time takes a minute or two)")
+    # setuptools explains its editable install in a boxed "Editable installation ... Please be
+    # careful" note (an InformationOnly warning, not a problem); this filter hides that one
+    # message, in pip and in the build backend it starts, and nothing else.
+    env = dict(os.environ)
+    env["PYTHONWARNINGS"] = ",".join(filter(None, [env.get("PYTHONWARNINGS"),
+                                                  "ignore:Editable installation"]))
     if _run([python, "-m", "pip", "install", "--quiet", "-e", ".[test]"],
-            stdin=subprocess.DEVNULL).returncode != 0:
+            stdin=subprocess.DEVNULL, env=env).returncode != 0:
         raise TaskError(f"installing into {venv.name} failed (see pip's message above); "
                         f"{offline}")
     for old in venv.glob(".installed-*"):
@@ -203,9 +236,33 @@ def _port(value: str | int | None, name: str) -> int | None:
     return port
 
 
-def lab_command(python: Path, port: int | None = None, root: bool | None = None) -> list[str]:
-    """The ``jupyter lab`` command of ``make lab``; ``--allow-root`` only for root."""
-    cmd = [str(python), "-m", "jupyterlab", *LAB_ARGS]
+def notebooks_folder(value: str | None = None) -> Path:
+    """The folder ``make lab`` serves: ``value`` (NOTEBOOKS), relative to the checkout or
+    absolute, which must hold notebooks; ``notebooks/`` by default."""
+    folder = Path(value or NOTEBOOKS)
+    folder = folder if folder.is_absolute() else ROOT / folder
+    if not folder.is_dir() or not any(folder.glob("*.ipynb")):
+        raise TaskError(f"NOTEBOOKS={value!r} is not a folder of notebooks: give one such as "
+                        f"notebooks or student/self-study (make lab NOTEBOOKS=student/self-study)")
+    return folder
+
+
+def _shown(folder: Path) -> str:
+    """``folder`` as the user would type it: relative to the checkout when inside it."""
+    try:
+        return f"{folder.relative_to(ROOT).as_posix()}/"
+    except ValueError:
+        return str(folder)
+
+
+def lab_command(python: Path, port: int | None = None, root: bool | None = None,
+                folder: Path | None = None) -> list[str]:
+    """The ``jupyter lab`` command of ``make lab`` on ``folder`` (default notebooks/);
+    ``--allow-root`` only for root; it opens ``00_overview.ipynb`` when the folder has one."""
+    folder = folder or ROOT / NOTEBOOKS
+    cmd = [str(python), "-m", "jupyterlab", _shown(folder), *LAB_ARGS, *notary_args()]
+    if (folder / FIRST_NOTEBOOK).exists():
+        cmd.append(f"--LabApp.default_url=/lab/tree/{FIRST_NOTEBOOK}")
     if port is not None:
         cmd += [f"--ServerApp.port={port}", "--ServerApp.port_retries=0"]
     if is_root() if root is None else root:
@@ -213,14 +270,69 @@ def lab_command(python: Path, port: int | None = None, root: bool | None = None)
     return cmd
 
 
-def app_command(python: Path, ip: str = APP_IP, port: int = APP_PORT) -> list[str]:
+def lab_settings(venv: Path = VENV) -> Path:
+    """Write ``LAB_OVERRIDES`` into the JupyterLab settings of ``venv`` (its overrides.json,
+    which only the JupyterLab of that .venv reads), keeping whatever else is there."""
+    path = venv / "share" / "jupyter" / "lab" / "settings" / "overrides.json"
+    try:
+        overrides = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    except ValueError:
+        overrides = {}  # a broken file would make JupyterLab ignore all of it anyway
+    merged = dict(overrides)
+    for plugin, settings in LAB_OVERRIDES.items():
+        merged[plugin] = {**overrides.get(plugin, {}), **settings}
+    if merged != overrides:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(merged, indent=2) + "\n", encoding="utf-8")
+    return path
+
+
+def notary_dir(venv: Path = VENV) -> Path:
+    """Where the app's notebook signature is kept: in .venv, not in the user's Jupyter data."""
+    return venv / "share" / "jupyter" / "notary"
+
+
+def notary_args(venv: Path = VENV) -> list[str]:
+    # The files themselves: `jupyter trust` passes its own data_dir to the notary.
+    folder = notary_dir(venv)
+    return [f"--NotebookNotary.db_file={folder / 'nbsignatures.db'}",
+            f"--NotebookNotary.secret_file={folder / 'notebook_secret'}"]
+
+
+def app_command(python: Path, ip: str = APP_IP, port: int = APP_PORT,
+                venv: Path = VENV) -> list[str]:
     """The ``voila`` command of ``make app``."""
-    return [str(python), "-m", "voila", *VOILA_ARGS, f"--Voila.ip={ip}", f"--port={port}"]
+    return [str(python), "-m", "voila", *VOILA_ARGS, *notary_args(venv), f"--Voila.ip={ip}",
+            f"--port={port}"]
 
 
-def _exec(cmd: list[str], cwd: Path = ROOT) -> int:
-    """Become ``cmd`` in ``cwd`` (POSIX), so that Ctrl-C and signals to the process group
-    reach it alone.
+def app_env(environ: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment of ``make app``'s Voila: the Jupyter data path begins with the app's
+    own folder, where Voila finds the page template ``backprop``."""
+    env = dict(os.environ if environ is None else environ)
+    env["JUPYTER_PATH"] = os.pathsep.join(filter(None, [str(APP_DATA_PATH),
+                                                        env.get("JUPYTER_PATH")]))
+    return env
+
+
+def trust(python: Path, notebooks: list[Path], venv: Path = VENV) -> None:
+    """Sign ``notebooks`` as trusted (``jupyter trust``), so that Jupyter and Voila show their
+    saved outputs without warning "Notebook ... is not trusted": they are the checkout's own
+    notebooks, opened by the checkout's own command. The signatures (of their current contents)
+    are kept in .venv, not in the user's Jupyter data; a notebook changed since is untrusted
+    again until the next start."""
+    notary_dir(venv).mkdir(parents=True, exist_ok=True)  # nbformat makes no folder
+    result = _run([python, "-m", "nbformat.sign", *notary_args(venv), *notebooks],
+                  stdin=subprocess.DEVNULL, capture_output=True, text=True)
+    if result.returncode != 0:  # they work untrusted too: say so, and go on
+        detail = (result.stderr.strip().splitlines() or ["no message"])[-1]
+        say(f"could not sign the notebooks as trusted ({detail}); Jupyter will say that they "
+            f"are not trusted")
+
+
+def _exec(cmd: list[str], cwd: Path = ROOT, env: dict[str, str] | None = None) -> int:
+    """Become ``cmd`` in ``cwd`` with ``env`` (POSIX), so that Ctrl-C and signals to the
+    process group reach it alone.
 
     Windows has no exec that keeps the console: wait for it instead.
     """
@@ -228,26 +340,30 @@ def _exec(cmd: list[str], cwd: Path = ROOT) -> int:
         print(f"+ cd {shlex.quote(str(cwd.relative_to(ROOT)))}", flush=True)
     print("+ " + " ".join(shlex.quote(part) for part in cmd), flush=True)
     os.chdir(cwd)
+    env = dict(os.environ) if env is None else env
     if WINDOWS:
-        proc = subprocess.Popen(cmd)
+        proc = subprocess.Popen(cmd, env=env)
         while True:
             try:
                 return proc.wait()
             except KeyboardInterrupt:
                 continue  # the console sent Ctrl-C to the server too; let it shut down
-    os.execv(cmd[0], cmd)
+    os.execve(cmd[0], cmd, env)
     return 1  # not reached
 
 
-def lab(port: str | int | None = None) -> int:
+def lab(port: str | int | None = None, notebooks: str | None = None) -> int:
     port = _port(port if port is not None else os.environ.get("LAB_PORT"), "LAB_PORT")
+    folder = notebooks_folder(notebooks or os.environ.get("NOTEBOOKS"))
     if port is not None and port_in_use("127.0.0.1", port):
         raise TaskError(f"port {port} is in use (another Jupyter?): stop it, or choose "
                         f"another port: make lab LAB_PORT={port + 1}")
     python = install()
-    say("starting JupyterLab on notebooks/; it opens in your browser "
-        "(Ctrl-C, then y, stops it)")
-    return _exec(lab_command(python, port))
+    lab_settings()
+    trust(python, sorted(folder.glob("*.ipynb")))
+    say(f"starting JupyterLab on {_shown(folder)}; it opens in your browser "
+        f"(Ctrl-C, then y, stops it)")
+    return _exec(lab_command(python, port, folder=folder))
 
 
 def app(ip: str | None = None, port: str | int | None = None) -> int:
@@ -258,10 +374,11 @@ def app(ip: str | None = None, port: str | int | None = None) -> int:
         raise TaskError(f"port {port} on {ip} is in use (is make app already running?): stop "
                         f"it, or choose another port: make app APP_PORT={port + 1}")
     python = install()
+    trust(python, [APP_DIR / "playground.ipynb"])
     where = (f"http://{socket.gethostname()}:{port}/ (or this machine's address)"
              if ip in ("0.0.0.0", "::") else f"http://{ip}:{port}/")
     say(f"the playground: open {where} in a browser (Ctrl-C stops it)")
-    return _exec(app_command(python, ip, port), cwd=APP_DIR)
+    return _exec(app_command(python, ip, port), cwd=APP_DIR, env=app_env())
 
 
 def lint() -> int:
@@ -315,6 +432,9 @@ def main(argv: list[str] | None = None) -> int:
     p_lab = sub.add_parser("lab", help="install, then open JupyterLab on notebooks/")
     p_lab.add_argument("--port", help="the port (default: $LAB_PORT, else Jupyter's 8888 or "
                                       "the next free one)")
+    p_lab.add_argument("--notebooks", help=f"the folder of notebooks to open, e.g. "
+                                           f"student/self-study (default: $NOTEBOOKS, else "
+                                           f"{NOTEBOOKS}/)")
     p_app = sub.add_parser("app", help="install, then serve the playground with Voila")
     p_app.add_argument("--ip", help=f"the address to serve on (default: $APP_IP, else {APP_IP};"
                                     f" 0.0.0.0 opens it to your network)")
@@ -331,7 +451,7 @@ def main(argv: list[str] | None = None) -> int:
             install()
             return 0
         if args.task == "lab":
-            return lab(args.port)
+            return lab(args.port, args.notebooks)
         if args.task == "app":
             return app(args.ip, args.port)
         if args.task == "test":

@@ -22,12 +22,14 @@ import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
 import find_browser  # scripts/ (on the path by pytest's pythonpath setting, or the caller's)
 import pytest
+import tasks  # scripts/ too: make app's Voila options
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -197,6 +199,19 @@ def shutdown_kernels(base_url: str, token: str) -> None:
         pass
 
 
+def record_requests(page) -> list[str]:
+    """The URL of every request ``page`` makes from now on (the list fills as it goes)."""
+    urls: list[str] = []
+    page.on("request", lambda request: urls.append(request.url))
+    return urls
+
+
+def leaving(urls: list[str]) -> list[str]:
+    """The URLs that go anywhere but the local server (127.0.0.1); data: and blob: stay."""
+    return [url for url in urls if not url.startswith(("data:", "blob:"))
+            and urllib.parse.urlsplit(url).hostname != "127.0.0.1"]
+
+
 def wait_until(predicate: Callable[[], object], timeout: float, describe: Callable[[], str],
                interval: float = 0.2):
     """Poll ``predicate`` until it returns something truthy; on timeout fail with ``describe()``."""
@@ -291,9 +306,10 @@ def voila(app_dir, tmp_path):
     """Voila serving the notebook; yields its base URL and token."""
     port, token = free_port(), secrets.token_hex(16)
     base = f"http://127.0.0.1:{port}"
-    cmd = [str(BIN / "voila"), "playground.ipynb", "--no-browser", f"--port={port}",
-           "--Voila.ip=127.0.0.1", f"--token={token}"]
-    server = Server("voila", cmd, cwd=app_dir, env=isolated_env(tmp_path / "home"))
+    # make app's options (page template, kernel encryption), on our address, port and token.
+    cmd = [str(BIN / "voila"), *tasks.VOILA_ARGS, f"--port={port}", "--Voila.ip=127.0.0.1",
+           f"--token={token}"]
+    server = Server("voila", cmd, cwd=app_dir, env=tasks.app_env(isolated_env(tmp_path / "home")))
     try:
         # A static file answers at once; the page itself would execute the notebook.
         server.wait_http(f"{base}/voila/static/favicon.ico?token={token}", SERVER_START)

@@ -14,7 +14,10 @@ from browser_helpers import (
     RUN_DONE,
     WIDGETS_SHOWN,
     Playground,
+    leaving,
+    open_app,
     open_in_lab,
+    record_requests,
     screenshot,
     screenshot_on_failure,
     wait_until,
@@ -86,3 +89,26 @@ def test_playground_in_voila(voila, page):
     page.goto(f"{base}/?token={token}", timeout=WIDGETS_SHOWN * 1000)
     screenshot(page, "voila-0-opened")
     exercise(page, "body", "voila")
+
+
+# --- nothing from the internet (issue 23) -----------------------------------------------------
+# Chromium runs with --disable-background-networking and the like, so the browser's own
+# traffic stays out of these lists: every request recorded is one the page made.
+
+def test_the_app_requests_nothing_outside_the_server(voila, page):
+    urls = record_requests(page)
+    open_app(page, voila)  # the page, its widgets and the first run's pictures
+    assert urls, "no request recorded"
+    assert not leaving(urls), f"the app's page requested {leaving(urls)}"
+
+
+def test_jupyterlab_requests_nothing_outside_the_server(lab, page):
+    base, token = lab
+    urls = record_requests(page)
+    open_in_lab(page, base, token)
+    page.evaluate("() => window.jupyterapp.commands.execute('runmenu:run-all')")
+    pg = Playground(page, LAB_PANEL)
+    pg.plot.wait_for(state="visible", timeout=WIDGETS_SHOWN * 1000)
+    wait_until(lambda: pg.status().startswith(("finished", "error")), RUN_DONE, pg.describe)
+    assert urls, "no request recorded"
+    assert not leaving(urls), f"JupyterLab's page requested {leaving(urls)}"

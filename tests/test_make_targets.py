@@ -10,7 +10,12 @@ starts in process groups of their own), no server file in the runtime directory,
 
 The same is done with ``python scripts/tasks.py lab|app --port ...``, the Windows route, here on
 POSIX; its Windows-only parts (paths under ``.venv\\Scripts``, no exec, no process groups) are
-not tested.
+not tested. The student edition's command, ``make lab NOTEBOOKS=student/self-study`` (and
+``tasks.py lab --notebooks student/self-study``), is tested as ``make lab`` is.
+
+The first view (issue 23): the page opens on ``00_overview.ipynb`` without JupyterLab's news
+toast, neither page requests anything outside the server, and the server's log from start to
+stop holds no warning or traceback but the few listed in ``TOLERATED``, each with its reason.
 """
 
 from __future__ import annotations
@@ -29,7 +34,16 @@ import uuid
 from pathlib import Path
 
 import pytest
-from browser_helpers import ARTIFACTS, REPO, free_port, isolated_env, launch_browser, wait_until
+from browser_helpers import (
+    ARTIFACTS,
+    REPO,
+    free_port,
+    isolated_env,
+    launch_browser,
+    leaving,
+    record_requests,
+    wait_until,
+)
 
 pytestmark = pytest.mark.skipif(
     not hasattr(os, "killpg"),
@@ -39,7 +53,10 @@ ROUTES = {
     "make": ["make"],  # the README's command
     "tasks.py": [sys.executable, "scripts/tasks.py"],  # the README's Windows command
 }
-NOTEBOOKS = sorted(path.name for path in (REPO / "notebooks").glob("*.ipynb"))
+EDITIONS = {  # NOTEBOOKS= of make lab: the folder it opens
+    "teacher": None,  # make lab's default, notebooks/
+    "student": "student/self-study",  # the student edition (issue 23)
+}
 START = 120  # s for a server to come up (the install step is already done by make test)
 STOP = 30  # s for everything to end after SIGTERM
 WIDGETS = 90  # s for the playground to show and finish its first run
@@ -206,20 +223,70 @@ def check_stopped(cmd: Command, runtime: Path, port: int) -> None:
     assert port_free(port), f"port {port} still answers"
 
 
-def route_argv(route: str, target: str, variable: str, port: int) -> list[str]:
-    """The README's command line: ``make lab LAB_PORT=8890``, ``... tasks.py lab --port 8890``."""
+def route_argv(route: str, target: str, variable: str, port: int,
+               notebooks: str | None = None) -> list[str]:
+    """The README's command line: ``make lab LAB_PORT=8890``, ``... tasks.py lab --port 8890``,
+    with ``NOTEBOOKS=...`` / ``--notebooks ...`` for another folder of notebooks."""
     if route == "make" and shutil.which("make") is None:
         pytest.skip("no make on this machine (the tasks.py route is its replacement)")
     setting = [f"{variable}={port}"] if route == "make" else ["--port", str(port)]
+    if notebooks:
+        setting += [f"NOTEBOOKS={notebooks}"] if route == "make" else ["--notebooks", notebooks]
     return ROUTES[route] + [target] + setting
 
 
+# What a server's log may hold from start to stop although it looks alarming, and why it cannot
+# be avoided by the project. Anything else that looks like a warning or a traceback fails.
+TOLERATED = {
+    # jupyter_lsp asks npm for its global prefix when the server starts; a stop that comes
+    # while npm still runs (it is in the process group that the stop signals) ends npm first.
+    "Could not determine npm prefix": "jupyter_lsp's npm probe, ended by the stop itself",
+    # tornado (6.5) checks jupyter_server's own default websocket ping timeout (three times the
+    # interval) against the interval, and corrects it: dependencies' defaults that disagree.
+    "websocket_ping_timeout": "jupyter_server's default, corrected by tornado",
+}
+ALARMING = re.compile(r"WARNING|\[W |Warning:|Traceback|Error|Exception|CRITICAL \|")
+
+
+# NOT FIXED (issue 23): a kernel that is still executing when the server stops (the preheated
+# kernel running the notebook, or a run of the page) may print this traceback. jupyter_client's
+# shutdown interrupts the kernel and at once asks it to shut down; ipykernel then closes its
+# sockets before the interrupted request's reply is sent. Neither Voila nor the project's
+# options change that order. Only this traceback, and only after the stop signal, is let pass.
+STOP_SIGNAL = re.compile(r"Handle signal 15|received signal 15")
+KERNEL_STOP_RACE = re.compile(
+    r"^\[IPKernelApp\] ERROR \| Exception in message handler:\nTraceback \(most recent call last\):"
+    r"\n(?:  .*\n)+zmq\.error\.ZMQError: Socket operation on non-socket$", re.M)
+
+
+def alarming_lines(log: str) -> list[str]:
+    """The log's lines that alarm a reader, less those in ``TOLERATED`` (and the kernels' known
+    traceback after the stop signal)."""
+    stop = STOP_SIGNAL.search(log)
+    if stop:
+        log = log[:stop.start()] + KERNEL_STOP_RACE.sub("", log[stop.start():])
+    return [line for line in log.splitlines() if ALARMING.search(line)
+            and not any(known in line for known in TOLERATED)]
+
+
+def check_log(cmd: Command) -> None:
+    """The whole log, from start to stop: the URL and how to stop, nothing alarming."""
+    log = cmd.log()
+    assert "Ctrl-C" in log, log[:2000]
+    assert not alarming_lines(log), "\n".join(alarming_lines(log)) + f"\n\n{log[-4000:]}"
+
+
+@pytest.mark.parametrize("edition", list(EDITIONS))
 @pytest.mark.parametrize("route", list(ROUTES))
-def test_make_lab_serves_the_notebooks(route, tmp_path):
+def test_make_lab_serves_the_notebooks(route, edition, browser, tmp_path):
     port = free_port()
     env = user_env(tmp_path / "home")
     runtime = Path(env["JUPYTER_RUNTIME_DIR"])
-    cmd = Command(f"make-lab-{route}", route_argv(route, "lab", "LAB_PORT", port), env)
+    folder = EDITIONS[edition]
+    notebooks = sorted(path.name for path in (REPO / (folder or "notebooks")).glob("*.ipynb"))
+    cmd = Command(f"make-lab-{edition}-{route}",
+                  route_argv(route, "lab", "LAB_PORT", port, folder), env)
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
     try:
         # The server writes its URL and random token into the (private) runtime directory.
         def server_file():
@@ -236,15 +303,40 @@ def test_make_lab_serves_the_notebooks(route, tmp_path):
                    lambda: f"{base}/api/status does not answer:\n{cmd.log()[-3000:]}")
         listing = json.loads(get(f"{base}/api/contents?token={token}"))
         names = sorted(item["name"] for item in listing["content"] if item["type"] == "notebook")
-        assert names == NOTEBOOKS, f"JupyterLab lists {names}, notebooks/ holds {NOTEBOOKS}"
+        assert names == notebooks, f"JupyterLab lists {names}, {folder} holds {notebooks}"
         page = get(f"{base}/lab?token={token}").decode()
         assert "<title>JupyterLab</title>" in page, page[:500]
         # --allow-root exactly when root (Jupyter refuses root without it, issue 7).
         log = cmd.log()
         assert ("--allow-root" in log) == (os.geteuid() == 0), log[-2000:]
+        check_first_view(context, base, token, f"make-lab-{edition}-{route}")
         check_stopped(cmd, runtime, port)
+        check_log(cmd)
     finally:
+        context.close()
         cmd.kill()
+
+
+def check_first_view(context, base: str, token: str, name: str) -> None:
+    """What the browser make lab opens shows (the server's own address, a fresh workspace):
+    00_overview.ipynb, no news toast, nothing requested from outside the server."""
+    page = context.new_page()
+    page.set_default_timeout(START * 1000)
+    urls = record_requests(page)
+    page.goto(f"{base}/?token={token}")  # the server sends it on to its default URL
+    page.wait_for_url("**/lab/tree/00_overview.ipynb*")
+    tab = page.locator(".lm-TabBar-tab.lm-mod-current .lm-TabBar-tabLabel",
+                       has_text="00_overview.ipynb")
+    tab.first.wait_for(state="visible")
+    page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Cell").first.wait_for(
+        state="visible")
+    # The toast would come once the application is restored and its settings loaded.
+    page.wait_for_timeout(3000)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
+    assert page.get_by_text("official Jupyter news").count() == 0, "the news toast shows"
+    assert not leaving(urls), f"JupyterLab's page requested {leaving(urls)}"
+    page.close()
 
 
 @pytest.mark.parametrize("route", list(ROUTES))
@@ -263,6 +355,7 @@ def test_make_app_shows_the_playground(route, browser, tmp_path):
                    START, lambda: f"Voila does not answer on {base}:\n{cmd.log()[-3000:]}")
         page = context.new_page()
         page.set_default_timeout(WIDGETS * 1000)
+        urls = record_requests(page)
         page.goto(f"{base}/")  # no token: what the students open
         root = page.locator(".bp-playground").first
         root.wait_for(state="visible")
@@ -277,12 +370,14 @@ def test_make_app_shows_the_playground(route, browser, tmp_path):
         root.locator("img").first.wait_for(state="visible")
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / f"make-app-{route}.png"), full_page=True)
+        assert not leaving(urls), f"the app's page requested {leaving(urls)}"
         cmd.note_descendants()  # the page's kernel, before closing the page may end it
         page.close()
         check_stopped(cmd, runtime, port)
         # Voila keeps the kernels' connection files in a temporary folder of its own.
         folders = re.findall(r"Storing connection files in (\S+?)\.?$", cmd.log(), re.M)
         assert all(not Path(folder).exists() for folder in folders), folders
+        check_log(cmd)
     finally:
         context.close()
         cmd.kill()

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import ast
 import hashlib
+import json
 import os
 import shutil
 import socket
@@ -490,9 +491,43 @@ def test_allow_root_only_for_root():
     assert tasks.lab_command(python, root=True)[-1] == "--allow-root"
     assert "--allow-root" not in tasks.lab_command(python, root=False)
     assert tasks.lab_command(python, 9999, root=False)[3:] == [
-        "notebooks/", "--ServerApp.port=9999", "--ServerApp.port_retries=0"]
-    app = tasks.app_command(python, "0.0.0.0", 8867)
-    assert app[3:] == [*tasks.VOILA_ARGS, "--Voila.ip=0.0.0.0", "--port=8867"]
+        "notebooks/", *tasks.LAB_ARGS, *tasks.notary_args(),
+        "--LabApp.default_url=/lab/tree/00_overview.ipynb",
+        "--ServerApp.port=9999", "--ServerApp.port_retries=0"]
+    app = tasks.app_command(python, "0.0.0.0", 8867, venv=Path("/venv"))
+    assert app[3:] == [*tasks.VOILA_ARGS, *tasks.notary_args(Path("/venv")),
+                       "--Voila.ip=0.0.0.0", "--port=8867"]
+
+
+def test_student_edition_folder(tmp_path):
+    """make lab NOTEBOOKS=student/self-study: that folder, opened on its overview."""
+    python = Path("/venv/bin/python")
+    folder = tasks.notebooks_folder("student/self-study")
+    assert folder == REPO / "student" / "self-study"
+    cmd = tasks.lab_command(python, folder=folder, root=False)
+    assert cmd[3] == "student/self-study/"
+    assert "--LabApp.default_url=/lab/tree/00_overview.ipynb" in cmd
+    assert tasks.notebooks_folder(None) == REPO / "notebooks"
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert "--LabApp.default_url" not in " ".join(tasks.lab_command(python, folder=empty))
+
+
+@pytest.mark.parametrize("value", ["no/such/folder", "README.md", "scripts"])
+def test_bad_notebooks_folder_says_what_to_do(value):
+    result = run([sys.executable, "scripts/tasks.py", "lab", "--notebooks", value])
+    one_clear_line(result, f"NOTEBOOKS={value!r}", "make lab NOTEBOOKS=student/self-study")
+
+
+def test_lab_settings_turn_the_news_off_and_keep_the_rest(tmp_path):
+    path = tmp_path / "share" / "jupyter" / "lab" / "settings" / "overrides.json"
+    path.parent.mkdir(parents=True)
+    theme = {"@jupyterlab/apputils-extension:themes": {"theme": "JupyterLab Dark"}}
+    path.write_text(json.dumps({**theme, "@jupyterlab/apputils-extension:notification":
+                                {"checkForUpdates": False}}))
+    assert tasks.lab_settings(tmp_path) == path
+    assert json.loads(path.read_text()) == {**theme, "@jupyterlab/apputils-extension:notification":
+                                            {"checkForUpdates": False, "fetchNews": "false"}}
 
 
 def test_windows_venv_layout(tmp_path):
