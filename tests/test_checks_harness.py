@@ -2,7 +2,8 @@
 
 The student's function gets copies of its inputs; an argument it changes in place is
 named; its own exceptions come through with its traceback and one note, the checker's
-frames hidden; a failed check shows as its message alone.
+frames hidden; a failed check shows as its message alone, an unfinished exercise (a stub)
+as one calm line.
 """
 
 import traceback
@@ -14,7 +15,8 @@ from checks_helpers import STEPS, rejects
 
 import backprop as bp
 from backprop import checks
-from backprop.checks import CheckFailed
+from backprop.checks import CheckFailed, ExerciseNotWritten
+from backprop.checks.harness import Failures
 
 PACKAGE = Path(checks.__file__).resolve().parent
 
@@ -87,11 +89,72 @@ def _hidden(exc, name):
     return False
 
 
-def test_an_unfinished_exercise_raises_its_own_not_implemented_error():
+def test_an_unfinished_exercise_stops_the_check_with_one_calm_line():
     def d_W1_from(X, d_u2):
-        raise NotImplementedError("exercise 4f: d_W1")
-    with pytest.raises(NotImplementedError, match="exercise 4f: d_W1"):
+        raise NotImplementedError("exercise 4f: d_W1_from")
+    line = "exercise 4f is not written yet: write `d_W1_from` above, then run this cell"
+    with pytest.raises(ExerciseNotWritten) as info:
         checks.check_backward_step("d_W1", d_W1_from)
+    assert str(info.value) == line
+    # the cell still fails as a check (nbval, nbgrader), but IPython shows the line alone,
+    # without a class name, colour or traceback
+    assert isinstance(info.value, CheckFailed)
+    assert info.value._render_traceback_() == [line]
+    assert info.value.__suppress_context__  # a plain traceback leaves the stub's out too
+    assert ExerciseNotWritten.__module__ == "backprop.checks"
+
+
+def test_a_stub_inside_the_students_function_is_named_by_its_own_message():
+    def plain_backward(params, cache, Y, loss="mse"):
+        raise NotImplementedError("exercise 4d: d_u3_from")  # a step it calls is a stub
+    with pytest.raises(ExerciseNotWritten, match=r"^exercise 4d is not written yet: write "
+                                                  r"`d_u3_from` above, then run this cell$"):
+        checks.check_backward(plain_backward)
+
+
+def test_a_bare_stub_is_named_by_the_functions_name():
+    def d_b2_from(d_u5):
+        raise NotImplementedError  # nbgrader's stubs say nothing
+    with pytest.raises(ExerciseNotWritten) as info:
+        checks.check_backward_step("d_b2", d_b2_from)
+    assert str(info.value) == ("this exercise is not written yet: write `d_b2_from` above, "
+                               "then run this cell")
+
+
+def test_ipython_shows_an_unfinished_exercise_as_one_line(capsys):
+    from IPython.core.interactiveshell import InteractiveShell
+
+    shell = InteractiveShell.instance()
+    result = shell.run_cell("from backprop import checks\n"
+                            "def sigmoid(z):\n"
+                            "    raise NotImplementedError('exercise 1: sigmoid')\n"
+                            "checks.check_sigmoid(sigmoid)")
+    assert not result.success  # the cell fails, as a check that did not pass
+    assert capsys.readouterr().out == ("exercise 1 is not written yet: write `sigmoid` above, "
+                                       "then run this cell\n")
+
+
+def test_independent_failures_are_numbered_in_one_message():
+    failures = Failures()
+    with failures.part():
+        checks.check_backward_step("d_b2", lambda d_u5: d_u5.mean(axis=0))
+    with failures.part():
+        pass
+    with failures.part():
+        checks.check_backward_step("d_b1", lambda d_u2: d_u2)
+    first, second = failures.messages
+    with pytest.raises(CheckFailed) as info:
+        failures.raise_any()
+    assert str(info.value) == "\n".join(["2 problems:",
+                                         "1. " + first.replace("\n", "\n   "),
+                                         "2. " + second.replace("\n", "\n   ")])
+    one = Failures()
+    with one.part():
+        checks.check_backward_step("d_b2", lambda d_u5: d_u5.mean(axis=0))
+    with pytest.raises(CheckFailed) as info:  # a single failure keeps its message as it was
+        one.raise_any()
+    assert str(info.value) == first
+    Failures().raise_any()  # nothing failed: nothing raised
 
 
 # --------------------------------------------------------------------------- what the student sees

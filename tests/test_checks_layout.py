@@ -17,6 +17,7 @@ PUBLIC = [
     "check_answer", "check_backward", "check_backward_step", "check_forward", "check_loss",
     "check_numerical_gradient", "check_sgd_epoch", "check_sigmoid", "check_test_accuracy",
     "check_trained", "check_tuning_choice", "skip_if_unfinished",
+    "ExerciseNotWritten",  # added since: a stub stops a check with one calm line
 ]
 
 

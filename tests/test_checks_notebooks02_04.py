@@ -4,6 +4,7 @@ the test accuracy; right answers pass, known mistakes are named."""
 import time
 
 import numpy as np
+import pytest
 from checks_helpers import forward, make_backward, make_sgd_epoch, rejects
 
 import backprop as bp
@@ -85,3 +86,12 @@ def test_a_students_own_plain_functions_train_past_85_percent(mnist):
         params = sgd_epoch(params, mnist.train.X, mnist.train.Y, lr=1.0, batch_size=10,
                            loss="cross_entropy", rng=rng)
     assert checks.check_trained(params, mnist) >= 0.85
+
+
+def test_an_unwritten_sgd_epoch_is_one_calm_line():
+    def plain_sgd_epoch(params, X, Y, lr, batch_size, loss, rng):
+        raise NotImplementedError("exercise 2: plain_sgd_epoch")
+    with pytest.raises(checks.ExerciseNotWritten) as info:
+        checks.check_sgd_epoch(plain_sgd_epoch)
+    assert info.value._render_traceback_() == [
+        "exercise 2 is not written yet: write `plain_sgd_epoch` above, then run this cell"]

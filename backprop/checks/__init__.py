@@ -13,11 +13,18 @@ differences in float64.
 * On failure it raises :class:`CheckFailed` (an ``AssertionError``) naming the first wrong
   quantity, the expected and received shapes or the relative error and, when the result
   equals what a known mistake would give, which mistake. Known mistakes are found by
-  computing what each one would produce (the ``MISTAKES`` catalogue) and comparing.
+  computing what each one would produce (the ``MISTAKES`` catalogue) and comparing. A check
+  that tests independent things (``check_sigmoid``: the sigmoid, its overflow, sigma';
+  ``check_numerical_gradient``: the values, x restored) names every failure, numbered.
+* While the student's function is a stub (it raises ``NotImplementedError``), the check
+  raises :class:`ExerciseNotWritten`, a ``CheckFailed`` shown as one calm line::
+
+      exercise 1 is not written yet: write `sigmoid` above, then run this cell
+
 * The student's function gets copies of the inputs, so nothing of the student's is
-  modified. When it raises, its own exception and traceback come through unchanged, with
-  one note saying which check called it with what; the checker's frames are hidden in
-  IPython (``__tracebackhide__``).
+  modified. When it raises anything else, its own exception and traceback come through
+  unchanged, with one note saying which check called it with what; the checker's frames
+  are hidden in IPython (``__tracebackhide__``).
 
 Notebook 01 holds the exercises (sigmoid, forward, losses, the seven backward steps,
 central differences); notebooks 02-04 the SGD epoch, training and tuning.
@@ -26,7 +33,7 @@ The modules, one job each (a module uses only the public names of the others):
 
 =================  ==========================================================================
 ``harness``        calling the student's function, comparing arrays, :class:`CheckFailed`,
-                   the tolerances
+                   :class:`ExerciseNotWritten`, collecting failures, the tolerances
 ``cases``          the random and MNIST inputs the checks feed the student's functions
 ``reference``      the right formulas of the seven backward steps, central differences
 ``mistakes``       the catalogue of known mistakes of the backward pass
@@ -42,7 +49,7 @@ available here as it was when this package was a single module.
 
 from .answers import ANSWERS, TINY, TINY_X, TINY_Y, check_answer
 from .cases import Case
-from .harness import CD_BELOW, MATCH_BELOW, SAME_BELOW, CheckFailed
+from .harness import CD_BELOW, MATCH_BELOW, SAME_BELOW, CheckFailed, ExerciseNotWritten
 from .mistakes import MISTAKES, Mistake
 from .notebook01 import (
     LOSS_NAMES,
@@ -68,6 +75,7 @@ __all__ = [
     "CD_BELOW",
     "Case",
     "CheckFailed",
+    "ExerciseNotWritten",
     "LOSS_NAMES",
     "MATCH_BELOW",
     "MISTAKES",

@@ -1,13 +1,18 @@
 """The harness every check runs on: call the student's function, compare, fail with a message.
 
 * :func:`call_student` calls the student's function on copies of its inputs, lets the
-  student's own exception through with one note saying which check called it with what,
-  and names an argument the function changed in place.
+  student's own exception through with one note saying which check called it with what
+  (a stub's ``NotImplementedError`` becomes :class:`ExerciseNotWritten`), and names an
+  argument the function changed in place.
 * :func:`compare` gives the relative error of a result against the right one and, when it
   is too big, raises :class:`CheckFailed` naming the wrong quantity, the expected and
   received shapes or the relative error and, when the result equals what a known mistake
   would give, which mistake.
 * :func:`fail` raises :class:`CheckFailed` with a message of one line and indented details.
+* :class:`ExerciseNotWritten` is what a check raises when the student's function is still a
+  stub (it raised ``NotImplementedError``): one calm line naming the exercise to write.
+* :class:`Failures` collects the independent failures of one check, so that a student with
+  two mistakes hears of both at once.
 
 Every function that may raise sets ``__tracebackhide__``, so that IPython hides the
 checker's frames and a student's traceback ends in the student's own code.
@@ -15,9 +20,10 @@ checker's frames and a student's traceback ends in the student's own code.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any, NoReturn
 
 import numpy as np
@@ -40,8 +46,93 @@ class CheckFailed(AssertionError):
         return [f"\x1b[0;31mCheckFailed\x1b[0m: {self}"]
 
 
-# a plain (non-IPython) traceback names it as students import it, backprop.checks.CheckFailed
-CheckFailed.__module__ = "backprop.checks"
+class ExerciseNotWritten(CheckFailed):
+    """The student's function is still a stub: the check stops with one calm line.
+
+    It is a :class:`CheckFailed`, so the check cell still fails (nbval and nbgrader see a
+    failed test); only the presentation differs. In IPython and Jupyter it is shown as its
+    message alone, without a class name or colour, like the "Skipped: ..." line of
+    :func:`~backprop.checks.skip_if_unfinished`: nothing is broken, there is only work left.
+    """
+
+    def _render_traceback_(self) -> list[str]:  # IPython's hook for custom tracebacks
+        return [str(self)]
+
+    @classmethod
+    def from_stub(cls, exc: NotImplementedError, fn: Callable) -> ExerciseNotWritten:
+        """The calm message for the stub ``fn`` that raised ``exc``.
+
+        Parameters
+        ----------
+        exc : NotImplementedError
+            What the stub raised; the student edition's stubs say ``"exercise 4f: d_W1_from"``.
+        fn : callable
+            The function the check called; its ``__name__`` is used when ``exc`` does not
+            name the exercise (nbgrader's stubs raise ``NotImplementedError()`` bare).
+
+        Returns
+        -------
+        ExerciseNotWritten
+        """
+        match = re.fullmatch(r"exercise (\w+): (\w+)", str(exc).strip())
+        if match:
+            label, name = f"exercise {match[1]}", match[2]
+        else:
+            label, name = "this exercise", getattr(fn, "__name__", "your function")
+        return cls(f"{label} is not written yet: write `{name}` above, then run this cell")
+
+
+# a plain (non-IPython) traceback names them as students import them, backprop.checks.*
+CheckFailed.__module__ = ExerciseNotWritten.__module__ = "backprop.checks"
+
+
+class Failures:
+    """The independent failures of one check, reported together in one :class:`CheckFailed`.
+
+    Each independent part of a check runs in ``with failures.part():``; a part that fails
+    is recorded and the check goes on with the next part, so that a student who made two
+    mistakes is told both at once instead of one per attempt. :meth:`raise_any` then raises
+    them: one failure with its message unchanged, several numbered in one message. A stub
+    (:class:`ExerciseNotWritten`) stops the check at once, with the failures found before it.
+    """
+
+    def __init__(self) -> None:
+        self.messages: list[str] = []
+
+    def __bool__(self) -> bool:
+        return bool(self.messages)
+
+    @contextlib.contextmanager
+    def part(self) -> Iterator[None]:
+        """Run one independent part of the check, recording its :class:`CheckFailed`."""
+        __tracebackhide__ = True
+        try:
+            yield
+        except ExerciseNotWritten as exc:
+            if not self.messages:
+                raise
+            # a stub after a failure: both at once, the failure found so far not lost
+            self.messages.append(str(exc))
+            self.raise_any()
+        except CheckFailed as exc:
+            self.messages.append(str(exc))
+
+    def raise_any(self) -> None:
+        """Raise the recorded failures, if any, as one :class:`CheckFailed`.
+
+        Raises
+        ------
+        CheckFailed
+            One failure's own message, or ``"2 problems:"`` followed by each message
+            numbered, its detail lines indented under it.
+        """
+        __tracebackhide__ = True
+        if len(self.messages) == 1:
+            raise CheckFailed(self.messages[0])
+        if self.messages:
+            numbered = [f"{i}. {message}".replace("\n", "\n   ")
+                        for i, message in enumerate(self.messages, start=1)]
+            raise CheckFailed("\n".join([f"{len(self.messages)} problems:", *numbered]))
 
 
 def sci(x: float) -> str:
@@ -80,7 +171,7 @@ def _shapes(args: dict[str, Any]) -> str:
 
 
 def call_student(fn: Callable, check: str, args: dict[str, Any]) -> Any:
-    """``fn(**args)`` on copies of ``args``; a student's exception passes through unchanged.
+    """``fn(**args)`` on copies of ``args``; a student's exception passes through, noted.
 
     Parameters
     ----------
@@ -98,6 +189,8 @@ def call_student(fn: Callable, check: str, args: dict[str, Any]) -> Any:
 
     Raises
     ------
+    ExerciseNotWritten
+        When ``fn`` raised ``NotImplementedError``: it is still a stub.
     CheckFailed
         When ``fn`` changed one of its array arguments in place.
     """
@@ -107,8 +200,9 @@ def call_student(fn: Callable, check: str, args: dict[str, Any]) -> Any:
               for k, v in args.items()}
     try:
         result = fn(*copies.values())
-    except NotImplementedError:
-        raise  # an unfinished exercise: its own message says which
+    except NotImplementedError as exc:
+        # an unfinished exercise, not a crash: one calm line, without the stub's traceback
+        raise ExerciseNotWritten.from_stub(exc, fn) from None
     except Exception as exc:
         if hasattr(exc, "add_note"):  # Python >= 3.11
             exc.add_note(f"(raised by your {getattr(fn, '__name__', 'function')} when "

@@ -17,7 +17,17 @@ import numpy as np
 from ..activation import sigmoid, sigmoid_prime_from_output
 from ..nn import backward, loss
 from .cases import default_cases, mnist_case
-from .harness import CD_BELOW, SAME_BELOW, as_array, call_student, compare, fail, sci
+from .harness import (
+    CD_BELOW,
+    SAME_BELOW,
+    ExerciseNotWritten,
+    Failures,
+    as_array,
+    call_student,
+    compare,
+    fail,
+    sci,
+)
 from .mistakes import MISTAKES, try_steps
 from .reference import RIGHT, STEPS, cd_error, run_steps
 
@@ -27,54 +37,69 @@ def check_sigmoid(sigmoid_fn: Callable, sigmoid_prime_fn: Callable | None = None
     """Check ``sigmoid(z)`` (and ``sigmoid_prime(z)``) against ``bp.sigmoid``, any z.
 
     Notebook 01, exercise 1. Both take an array of any shape and return one of that shape.
+    The sigmoid's values, its overflow at large inputs and ``sigmoid_prime`` are checked
+    independently: every one that fails is named, numbered, in one message.
     """
     __tracebackhide__ = True
+    failures = Failures()
     rng = np.random.default_rng(3)
     inputs = {"random": rng.normal(0, 3, (4, 5)), "from -30 to 30": np.linspace(-30, 30, 61)}
     worst = 0.0
-    for label, z in inputs.items():
-        worst = max(worst, compare("sigmoid", call_student(sigmoid_fn, "check_sigmoid", {"z": z}),
-                                   sigmoid(z), f"(z {label})", SAME_BELOW,
-                                   [("it returns exp(-z) / (1 + exp(-z)), which is "
-                                     "sigma(-z) = 1 - sigma(z): check the sign of the "
-                                     "exponent.", sigmoid(-z))]))
-    extreme = np.array([-1000.0, -710.0, 710.0, 1000.0])
-    with warnings.catch_warnings(record=True) as caught, \
-            np.errstate(over="warn", invalid="warn", divide="warn", under="ignore"):
-        warnings.simplefilter("always")
-        got = as_array(call_student(sigmoid_fn, "check_sigmoid", {"z": extreme}), "sigmoid",
-                       "(z = -1000, -710, 710, 1000)")
-    overflow = [w for w in caught if issubclass(w.category, RuntimeWarning)
-                and "overflow" in str(w.message)]
-    if got.shape != extreme.shape or not np.all(np.isfinite(got)):
-        fail(f"sigmoid at z = -1000, -710, 710, 1000 gives {got!r}, expected [0, 0, 1, 1].",
-             "exp of a large number overflows to inf, and inf / inf is NaN: write sigmoid "
-             "so that exp only ever sees a number <= 0, e.g. with exp(-|z|).")
-    if overflow:
-        fail("sigmoid overflows for large negative inputs: at z = -1000 NumPy warns "
-             f"\"{overflow[0].message}\".",
-             "exp(-z) = exp(1000) is inf. The value 1 / (1 + inf) = 0 happens to be right, "
-             "but a sigmoid must not warn: compute it from e = exp(-|z|) (never above 1) "
-             "with two branches, or silence the harmless overflow with "
-             "np.errstate(over='ignore') as bp.sigmoid does.")
-    compare("sigmoid", got, sigmoid(extreme), "(z = -1000, -710, 710, 1000)", SAME_BELOW)
-    print(f"sigmoid: relative error {sci(worst)} (float64; below {sci(SAME_BELOW)} is right) "
-          "against bp.sigmoid, no overflow at z = -1000 or 1000")
-    if sigmoid_prime_fn is None:
-        return
-    z = inputs["random"]
-    s = sigmoid(z)
-    err = compare("sigmoid_prime", call_student(sigmoid_prime_fn, "check_sigmoid", {"z": z}),
-                  sigmoid_prime_from_output(s), "(random z)", SAME_BELOW, [
-                      ("sigma' computed on the wrong variable: z (1 - z) is sigma'(u) only "
-                       "when z is already sigma(u); sigmoid_prime(z) takes z itself, so "
-                       "s = sigmoid(z) and s * (1 - s).", z * (1 - z)),
-                      ("sigmoid(z) * (1 - z): both factors need sigmoid(z).", s * (1 - z)),
-                      ("sigma' applied to sigmoid(z): sigmoid_prime(z) is s * (1 - s) with "
-                       "s = sigmoid(z), one sigmoid only.", sigmoid(s) * (1 - sigmoid(s))),
-                      ("wrong sign: s * (1 - s) is positive.", -s * (1 - s))])
-    print(f"sigmoid_prime: relative error {sci(err)} (float64; below {sci(SAME_BELOW)} is "
-          "right) against sigmoid(z) * (1 - sigmoid(z))")
+    with failures.part():
+        for label, z in inputs.items():
+            worst = max(worst, compare("sigmoid",
+                                       call_student(sigmoid_fn, "check_sigmoid", {"z": z}),
+                                       sigmoid(z), f"(z {label})", SAME_BELOW,
+                                       [("it returns exp(-z) / (1 + exp(-z)), which is "
+                                         "sigma(-z) = 1 - sigma(z): check the sign of the "
+                                         "exponent.", sigmoid(-z))]))
+    values_wrong = bool(failures)
+    with failures.part():
+        extreme = np.array([-1000.0, -710.0, 710.0, 1000.0])
+        with warnings.catch_warnings(record=True) as caught, \
+                np.errstate(over="warn", invalid="warn", divide="warn", under="ignore"):
+            warnings.simplefilter("always")
+            got = as_array(call_student(sigmoid_fn, "check_sigmoid", {"z": extreme}),
+                           "sigmoid", "(z = -1000, -710, 710, 1000)")
+        overflow = [w for w in caught if issubclass(w.category, RuntimeWarning)
+                    and "overflow" in str(w.message)]
+        if got.shape != extreme.shape or not np.all(np.isfinite(got)):
+            fail(f"sigmoid at z = -1000, -710, 710, 1000 gives {got!r}, expected [0, 0, 1, 1].",
+                 "exp of a large number overflows to inf, and inf / inf is NaN: write sigmoid "
+                 "so that exp only ever sees a number <= 0, e.g. with exp(-|z|).")
+        if overflow:
+            fail("sigmoid overflows for large negative inputs: at z = -1000 NumPy warns "
+                 f"\"{overflow[0].message}\".",
+                 "exp(-z) = exp(1000) is inf. The value 1 / (1 + inf) = 0 happens to be right, "
+                 "but a sigmoid must not warn: compute it from e = exp(-|z|) (never above 1) "
+                 "with two branches, or silence the harmless overflow with "
+                 "np.errstate(over='ignore') as bp.sigmoid does.")
+        if not values_wrong:  # wrong values at moderate z are wrong here too: said once
+            compare("sigmoid", got, sigmoid(extreme), "(z = -1000, -710, 710, 1000)",
+                    SAME_BELOW)
+    if not failures:
+        print(f"sigmoid: relative error {sci(worst)} (float64; below {sci(SAME_BELOW)} is "
+              "right) against bp.sigmoid, no overflow at z = -1000 or 1000")
+    if sigmoid_prime_fn is not None:
+        # compared with the right sigma', not with the student's sigmoid: independent of it
+        with failures.part():
+            z = inputs["random"]
+            s = sigmoid(z)
+            err = compare("sigmoid_prime",
+                          call_student(sigmoid_prime_fn, "check_sigmoid", {"z": z}),
+                          sigmoid_prime_from_output(s), "(random z)", SAME_BELOW, [
+                              ("sigma' computed on the wrong variable: z (1 - z) is sigma'(u) "
+                               "only when z is already sigma(u); sigmoid_prime(z) takes z "
+                               "itself, so s = sigmoid(z) and s * (1 - s).", z * (1 - z)),
+                              ("sigmoid(z) * (1 - z): both factors need sigmoid(z).",
+                               s * (1 - z)),
+                              ("sigma' applied to sigmoid(z): sigmoid_prime(z) is s * (1 - s) "
+                               "with s = sigmoid(z), one sigmoid only.",
+                               sigmoid(s) * (1 - sigmoid(s))),
+                              ("wrong sign: s * (1 - s) is positive.", -s * (1 - s))])
+            print(f"sigmoid_prime: relative error {sci(err)} (float64; below "
+                  f"{sci(SAME_BELOW)} is right) against sigmoid(z) * (1 - sigmoid(z))")
+    failures.raise_any()
 
 
 # --------------------------------------------------------------------------- forward
@@ -271,16 +296,20 @@ def check_numerical_gradient(numerical_gradient_fn: Callable) -> None:
     x_before = x.copy()
     try:
         got = numerical_gradient_fn(f, x, index.copy(), eps)
-    except NotImplementedError:
-        raise
+    except NotImplementedError as exc:
+        # not call_student: f reads x itself, so x cannot be a copy; a stub is calm all the same
+        raise ExerciseNotWritten.from_stub(exc, numerical_gradient_fn) from None
     except Exception as exc:
         if hasattr(exc, "add_note"):
             exc.add_note("(raised by your numerical_gradient when check_numerical_gradient "
                          f"called it with f, x {x.shape}, index {index.tolist()}, eps={eps})")
         raise
-    if not np.array_equal(x, x_before):
-        fail("numerical_gradient left x changed: restore every entry after perturbing it.",
-             "The caller's parameters would otherwise drift by eps with every check.")
+    # restoring x and the values are independent: both are named when both are wrong
+    failures = Failures()
+    with failures.part():
+        if not np.array_equal(x, x_before):
+            fail("numerical_gradient left x changed: restore every entry after perturbing it.",
+                 "The caller's parameters would otherwise drift by eps with every check.")
     flat = x_before.reshape(-1)
 
     def with_entry(i, value):
@@ -305,13 +334,14 @@ def check_numerical_gradient(numerical_gradient_fn: Callable) -> None:
          np.zeros(len(index))),
         ("wrong sign: (f(x + eps) - f(x - eps)), in that order.", -(plus - minus) / (2 * eps)),
     ]
-    got = as_array(got, "numerical_gradient", "(f = sum(exp(3x)))")
-    if got.shape == x.shape:
-        fail(f"numerical_gradient: expected shape ({len(index)},), one number per entry of "
-             f"index, received {got.shape}, the shape of x.",
-             "Return the derivatives for the entries in index only, in their order.")
-    err = compare("numerical_gradient", got, exact, "(f = sum(exp(3x)), eps = 1e-5)", 1e-7,
-                  candidates)
+    with failures.part():
+        got = as_array(got, "numerical_gradient", "(f = sum(exp(3x)))")
+        if got.shape == x.shape:
+            fail(f"numerical_gradient: expected shape ({len(index)},), one number per entry of "
+                 f"index, received {got.shape}, the shape of x.",
+                 "Return the derivatives for the entries in index only, in their order.")
+        err = compare("numerical_gradient", got, exact, "(f = sum(exp(3x)), eps = 1e-5)", 1e-7,
+                      candidates)
+    failures.raise_any()
     print(f"numerical_gradient: relative error {sci(err)} against the exact derivative "
           "(float64, eps = 1e-5; below 1e-7 is right), and x restored")
-
