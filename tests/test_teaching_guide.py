@@ -73,3 +73,11 @@ def test_the_guide_quotes_the_success_line(capsys):
     assert shown in GUIDE.read_text(encoding="utf-8")
     assert shown in README.read_text(encoding="utf-8")
     assert "[TEACHING.md](TEACHING.md)" in README.read_text(encoding="utf-8")
+
+
+def test_the_guide_quotes_the_line_of_an_unfinished_exercise():
+    def sigmoid(z):
+        raise NotImplementedError("exercise 1: sigmoid")
+    with pytest.raises(checks.ExerciseNotWritten) as info:
+        checks.check_sigmoid(sigmoid)
+    assert f"```text\n{info.value}\n```" in GUIDE.read_text(encoding="utf-8")
