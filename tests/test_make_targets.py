@@ -225,7 +225,8 @@ def check_stopped(cmd: Command, runtime: Path, port: int) -> None:
 
 def route_argv(route: str, target: str, variable: str, port: int,
                notebooks: str | None = None) -> list[str]:
-    """The README's command line: ``make lab LAB_PORT=8890``, ``... tasks.py lab --port 8890``,
+    """The documented command line: ``make lab LAB_PORT=8890`` (README.md),
+    ``... tasks.py lab --port 8890`` (CONTRIBUTING.md),
     with ``NOTEBOOKS=...`` / ``--notebooks ...`` for another folder of notebooks."""
     if route == "make" and shutil.which("make") is None:
         pytest.skip("no make on this machine (the tasks.py route is its replacement)")

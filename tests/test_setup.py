@@ -370,7 +370,7 @@ def test_makefile_on_a_macos_like_machine_reinstalls_when_pyproject_changes(tmp_
 def test_makefile_uses_no_make_4_features():
     """A static guard: nothing GNU make 3.81 (macOS) lacks, and no hashing in the shell.
 
-    Real make 3.81 is not available on this Debian machine; see the README's table.
+    Real make 3.81 is not available on this Debian machine; see CONTRIBUTING.md's table of systems.
     """
     text = (REPO / "Makefile").read_text()
     code = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
