@@ -22,7 +22,7 @@ PYTHON ?= python3
 TASKS  := $(PYTHON) scripts/tasks.py
 BIN    := .venv/bin
 
-.PHONY: lab app test lint install browser bench notebooks clean-venv student
+.PHONY: lab app test lint install browser bench notebooks sweeps clean-venv student
 
 lab:
 	@$(TASKS) lab
@@ -48,6 +48,13 @@ browser:
 
 notebooks: install
 	$(BIN)/python scripts/execute_notebooks.py
+
+# Notebook 03's finished runs, shipped in backprop/data/sweeps.json.gz, recomputed from an
+# empty cache (about 14 minutes on two cores): after a change to backprop/activation.py, nn.py
+# or training.py (tests/test_sweep_results.py fails then) or to 03's sweeps (so does the CI
+# check, tests/test_sweeps_shipped.py).
+sweeps: install
+	$(BIN)/python scripts/make_sweeps.py
 
 bench: install
 	$(BIN)/python benchmarks/bench_train.py

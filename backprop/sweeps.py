@@ -6,6 +6,10 @@ finished run is written to ``cache_dir`` as one small JSON file named by the SHA
 its full configuration, the data it saw (the data file's hash and the split sizes) and
 the source code of the maths and the training loop, so an interrupted sweep resumes
 where it stopped, a rerun is instant, and a change to any of those runs afresh.
+
+A run missing from that folder is then looked up, by the same key, in the runs shipped with
+the package (:mod:`backprop.sweep_results`: every run of notebook 03), and only a run found
+in neither place is trained.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from tqdm import tqdm
 from . import activation as _activation
 from . import data as _data
 from . import nn as _nn
+from . import sweep_results
 from . import training as _training
 from .settings import SWEEP_DEFAULTS, complete
 
@@ -128,7 +133,8 @@ def _cached_run(config: dict, data_path: str | None, path: Path | None) -> dict[
 
 def sweep(configs: Iterable[Mapping[str, Any]], *, n_jobs: int = -1,
           cache_dir: str | Path | None = None, use_cache: bool = True, backend: str | None = None,
-          data_path: str | None = None, progress: bool = True) -> pd.DataFrame:
+          data_path: str | None = None, progress: bool = True,
+          use_shipped: bool | None = None) -> pd.DataFrame:
     """Train every configuration, in parallel on all cores, and tabulate the results.
 
     Runs go through joblib, so the same call runs on a Dask or Ray cluster by choosing
@@ -148,18 +154,32 @@ def sweep(configs: Iterable[Mapping[str, Any]], *, n_jobs: int = -1,
     backend : joblib backend name, default joblib's (loky processes)
     data_path : optional ``path=`` for :func:`backprop.load_mnist`
     progress : bool, one tqdm bar over all runs
+    use_shipped : bool, optional
+        Whether a run missing from ``cache_dir`` is taken from the runs shipped with the
+        package (:mod:`backprop.sweep_results`) when its key is there. Default: yes, unless
+        the environment sets ``BACKPROP_SHIPPED_SWEEPS=0``. Ignored when ``use_cache`` is
+        False.
 
     Returns
     -------
     pandas.DataFrame
         One row per configuration, in the order given: the configuration, the final
         metrics (accuracies as fractions), ``best_val_acc``, ``epochs``, ``diverged``,
-        ``seconds``, ``cached`` and ``history`` (a dict of per-epoch lists).
+        ``seconds``, ``cached`` and ``history`` (a dict of per-epoch lists). ``cached`` is
+        True for a run read from ``cache_dir`` or from the shipped runs: either gives the
+        record the run's training wrote.
     """
     configs = [full_config(c) for c in configs]
     cache = Path(cache_dir) if cache_dir is not None else default_cache_dir()
-    paths = [cache / f"{run_key(c, data_path)}.json" if use_cache else None for c in configs]
+    keys = [run_key(c, data_path) for c in configs]
+    paths = [cache / f"{key}.json" if use_cache else None for key in keys]
     records: list[dict | None] = [_read_cached(p) if p is not None else None for p in paths]
+    if use_shipped is None:
+        use_shipped = sweep_results.enabled()
+    if use_cache and use_shipped and any(r is None for r in records):
+        shipped = sweep_results.load()  # raises, saying how to rebuild, if the file is bad
+        records = [shipped.get(key) if r is None else r
+                   for r, key in zip(records, keys, strict=True)]
     todo = [i for i, r in enumerate(records) if r is None]
     for r in records:
         if r is not None:

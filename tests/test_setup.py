@@ -362,8 +362,8 @@ def test_makefile_on_a_macos_like_machine_reinstalls_when_pyproject_changes(tmp_
     assert len(new_stamps) == 1 and new_stamps[0].name != stamps[0].name
 
     # The other targets parse and plan without the missing tools too.
-    result = run(["make", "-n", "lab", "app", "test", "lint", "notebooks", "bench"], cwd=repo,
-                 env=env)
+    result = run(["make", "-n", "lab", "app", "test", "lint", "notebooks", "sweeps", "bench"],
+                 cwd=repo, env=env)
     assert result.returncode == 0 and not result.stderr, result.stderr
 
 
