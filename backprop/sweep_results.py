@@ -31,7 +31,7 @@ from typing import Any
 from .settings import SWEEP_DEFAULTS
 
 SHIPPED_PATH = Path(__file__).with_name("data") / "sweeps.json.gz"
-SHIPPED_SHA256 = "5205e07ae511394edaae07ebc78e06b779ce9bc581c693eb796ae9b3675fd634"
+SHIPPED_SHA256 = "8f1206eda0cb5234c05b180cbbe6f48695c25a367d47b8be6da0badf2c376a3f"
 FORMAT = 1
 ENV_SWITCH = "BACKPROP_SHIPPED_SWEEPS"  # "0" turns the shipped runs off (make sweeps does)
 REBUILD_HINT = ("Reinstall the package (pip install -e .) or rebuild the file with make sweeps "
