@@ -340,6 +340,9 @@ def check_first_view(context, base: str, token: str, name: str) -> None:
     page.close()
 
 
+PREHEAT_SECONDS = 20  # for a new pool kernel to start and run the app up to its last cell
+
+
 @pytest.mark.parametrize("route", list(ROUTES))
 def test_make_app_shows_the_playground(route, browser, tmp_path):
     port = free_port()
@@ -372,7 +375,27 @@ def test_make_app_shows_the_playground(route, browser, tmp_path):
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / f"make-app-{route}.png"), full_page=True)
         assert not leaving(urls), f"the app's page requested {leaving(urls)}"
-        cmd.note_descendants()  # the page's kernel, before closing the page may end it
+        # A teacher's link with settings, opened while a preheated kernel waits: the page
+        # shows the run the link asks for and nothing trained before the link was known.
+        preset = context.new_page()
+        preset.set_default_timeout(WIDGETS * 1000)
+        preset_urls = record_requests(preset)
+        preset.goto(f"{base}/?lr=0.01&hidden=30&epochs=5")
+        preset_root = preset.locator(".bp-playground").first
+        preset_status = preset_root.locator(".bp-status").first
+        wait_until(lambda: "finished: learning rate 0.01, hidden units 30, 5 epochs"
+                   in preset_status.inner_text(), WIDGETS,
+                   lambda: f"preset link: status {preset_status.inner_text()!r}")
+        curves = preset_root.locator(".bp-plots").first.get_attribute("class").split()
+        assert "bp-earlier-runs-0" in curves, f"a faded run behind the preset's: {curves}"
+        assert not leaving(preset_urls), f"the preset page requested {leaving(preset_urls)}"
+        # Each page took a preheated kernel and Voila started one more: let the last one start
+        # and preheat, so that the stop below meets the pool at rest, as a teacher's would.
+        wait_until(lambda: cmd.log().count("is filled with") >= 3, START,
+                   lambda: f"Voila's kernel pool not refilled:\n{cmd.log()[-2000:]}")
+        time.sleep(PREHEAT_SECONDS)
+        cmd.note_descendants()  # the pages' kernels, before closing the pages may end them
+        preset.close()
         page.close()
         check_stopped(cmd, runtime, port)
         # Voila keeps the kernels' connection files in a temporary folder of its own.
