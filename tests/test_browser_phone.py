@@ -624,9 +624,11 @@ def test_inside_widgets_on_a_device(voila, device_page):  # noqa: F811
         switch.tap()
         wait_until(lambda: inside.is_visible(), READ,
                    lambda: "the inside view did not appear after a tap")
-        wait_until(lambda: pg_status.inner_text() != was
-                   and pg_status.inner_text().startswith("finished"), RUN_DONE,
-                   lambda: f"status {pg_status.inner_text()!r}")
+        # the finished run recorded the inside: its trained network shows at once, no new run
+        caption = pg.root.locator(".bp-inside-caption").first
+        wait_until(lambda: caption.inner_text().startswith("finished run: the network after"),
+                   READ, lambda: f"the inside caption {caption.inner_text()!r}")
+        assert pg_status.inner_text() == was, f"a new run started: {pg_status.inner_text()!r}"
         wait_loaded(page, pg.root.locator("img.bp-inside-plot"))
         check_inside_layout(width, narrow, playground=pg.root)
         check_controls(pg, width)
@@ -690,8 +692,12 @@ def test_inside_widgets_in_jupyterlab_narrow_and_wide(lab, lab_window):  # noqa:
         inside = pg.root.locator("img.bp-inside-plot").first
         wait_until(lambda: inside.is_visible(), READ,
                    lambda: "the inside view did not appear")
-        wait_until(lambda: pg.status() != was and pg.status().startswith("finished"),
-                   RUN_DONE, pg.describe)
+        # the finished run recorded the inside: its trained network shows at once, no new run
+        caption = pg.root.locator(".bp-inside-caption").first
+        wait_until(lambda: (caption.text_content() or "").startswith(
+            "finished run: the network after"), READ,
+            lambda: f"the inside caption {caption.text_content()!r}")
+        assert pg.status() == was, f"a new run started: {pg.status()!r}"
         wait_loaded(page, pg.root.locator("img.bp-inside-plot"))
         check_inside_layout(width, narrow, playground=pg.root)
         right = pg.root.evaluate("e => e.getBoundingClientRect().right")
