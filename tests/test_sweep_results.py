@@ -30,7 +30,9 @@ def test_the_shipped_file_is_small_and_passes_its_checksum(shipped):
     raw = sweep_results.SHIPPED_PATH.read_bytes()
     assert hashlib.sha256(raw).hexdigest() == sweep_results.SHIPPED_SHA256
     assert len(raw) < 2_000_000
-    assert len(shipped) >= 100  # notebook 03 sweeps 101 different configurations
+    # every configuration notebook 03 sweeps (96 today); that the set is exactly the notebook's
+    # is checked by recomputing it, tests/test_sweeps_shipped.py
+    assert len(shipped) >= 50
 
 
 def test_every_shipped_run_is_keyed_for_the_current_code(shipped):
