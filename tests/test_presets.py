@@ -104,22 +104,31 @@ def app_code() -> tuple[str, str]:
 
 def run_app(monkeypatch, small_mnist, voila_query: str | None) -> tuple[dict, list]:
     """Execute the app's first and last code cells as Voila would (``voila_query``: the page's
-    address, with a preheated kernel) or as JupyterLab would (None). Returns the cells'
-    namespace and the runs that had started before the last cell."""
+    address, with a preheated kernel; the page then shows the last cell's output, whose view
+    reports the address) or as JupyterLab would (None). Returns the cells' namespace and the
+    runs that had started before the page reported its address."""
     for name in ("VOILA_KERNEL_ID", "VOILA_PREHEAT"):
         monkeypatch.delenv(name, raising=False)
     if voila_query is not None:
         monkeypatch.setenv("VOILA_PREHEAT", "True")  # as a pool's kernel has it
         monkeypatch.setenv("VOILA_KERNEL_ID", "kernel-under-test")
-        monkeypatch.setattr(voila.utils, "get_query_string", lambda: voila_query)
+    # Voila's own blocking wait for the address must not be used: a stop with kernels
+    # waiting in it printed a traceback
+    monkeypatch.setattr(voila.utils, "get_query_string",
+                        lambda *a: pytest.fail("blocked in get_query_string"))
     # the small sample and few epochs, else the notebook's own call
     monkeypatch.setattr(widgets, "playground",
                         functools.partial(widgets.playground, small_mnist, n_epochs=3))
     first, last = app_code()
     namespace: dict = {}
     exec(first, namespace)
+    address = eval(compile(last, "app-last-cell", "eval"), namespace)  # the cell's output
     before = list(namespace["panel"].runs)
-    exec(last, namespace)
+    if voila_query is not None:
+        assert isinstance(address, widgets.PageAddress) and address.query is None
+        address.query = voila_query  # what its view does when the page shows it
+    else:
+        assert address is None
     namespace["panel"].wait()
     return namespace, before
 
@@ -133,6 +142,7 @@ def test_in_voila_the_app_trains_only_the_run_its_address_asks_for(monkeypatch, 
     namespace, before = run_app(monkeypatch, small_mnist, query)
     panel = namespace["panel"]
     assert before == [], "a run started before the page's address was known"
+    assert panel.page_query == query
     assert [run.config["lr"] for run in panel.runs] == [pytest.approx(lr)]
     assert panel.runs[0].outcome == "finished" and panel.offer_link
     assert panel.status.value.startswith('<span style="color:inherit">finished: learning '
@@ -158,3 +168,9 @@ def test_the_curves_say_how_many_earlier_runs_they_show(small_mnist):
     panel.clear()
     assert [c for c in panel.plots._dom_classes if c.startswith("bp-earlier-runs-")] == \
         ["bp-earlier-runs-0"]
+
+
+def test_the_settings_link_keeps_the_pages_token(monkeypatch, small_mnist):
+    namespace, _ = run_app(monkeypatch, small_mnist, "token=abc123&lr=0.01")
+    assert 'href="?lr=0.01&amp;' in namespace["panel"].status.value
+    assert "token=abc123" in namespace["panel"].status.value

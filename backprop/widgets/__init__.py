@@ -22,10 +22,10 @@ the canvas needs the internet (offline it shows an error instead of the canvas).
 
 from ._draw_digit import DrawDigit, draw_digit
 from ._playground import Playground, playground
-from ._presets import PresetNote
+from ._presets import PageAddress, PresetNote
 from ._runs import Run, Runner
 from ._step_through import StepThrough, step_through
 from ._sweep_explorer import SweepExplorer, sweep_explorer
 
-__all__ = ["DrawDigit", "Playground", "PresetNote", "Run", "Runner", "StepThrough",
+__all__ = ["DrawDigit", "PageAddress", "Playground", "PresetNote", "Run", "Runner", "StepThrough",
            "SweepExplorer", "draw_digit", "playground", "step_through", "sweep_explorer"]

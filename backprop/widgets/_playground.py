@@ -68,6 +68,8 @@ class Playground(W.VBox):
     locked_controls, hidden_controls : lists of the locked and hidden control names
     offer_link : bool, the status line offers the link of the settings after a run (set in
         the Voila app, by :class:`backprop.widgets.PresetNote`)
+    page_query : str, the query string of the Voila page showing the panel ("" elsewhere);
+        the settings link keeps its ``token``
     images : dict of two ipywidgets.Image, ``loss`` and ``accuracy``: the learning curves
         as two PNGs, in ``plots``, a row that wraps (side by side on a wide panel, stacked
         on a phone); ``image`` is the loss picture
@@ -123,6 +125,7 @@ class Playground(W.VBox):
         self.locked_controls: list[str] = []
         self.hidden_controls: list[str] = []
         self.offer_link = False
+        self.page_query = ""
         lock_controls(self, lock)
         hide_controls(self, hide)
         if autostart:

@@ -8,6 +8,9 @@ ignored, with a note on the page saying why in the words ``train`` uses
 After a run, the status line offers the link of the current settings, so a teacher can
 prepare links for a lecture. In Voila the app's first run waits for the address (see
 :meth:`PresetNote.apply_from_voila`), so that a page opened with settings shows only their run.
+The address comes from the page itself (:class:`PageAddress`), so that no kernel waits for it:
+a preheated kernel finishes running the notebook and sits idle until a page takes it, and a
+server stopped with kernels in its pool stops them cleanly.
 
 URL names: ``lr``, ``hidden``, ``epochs``, ``batch_size``, ``loss`` (``cross_entropy`` or
 ``mse``, or an alias of :data:`backprop.settings.LOSS_ALIASES`), ``seed``, ``init``
@@ -23,7 +26,9 @@ import urllib.parse
 from collections.abc import Iterable
 from typing import Any
 
+import anywidget
 import ipywidgets as W
+import traitlets
 
 from ..settings import parse
 from ._common import PANEL_CLASS
@@ -139,22 +144,57 @@ def settings_query(panel: Any, token: str | None = None) -> str:
 
 
 def link_html(panel: Any) -> str:
-    """An HTML link (relative to the page) to the panel's current settings."""
-    token = dict(urllib.parse.parse_qsl(os.environ.get("QUERY_STRING", ""))).get("token")
+    """An HTML link (relative to the page) to the panel's current settings; it keeps the
+    server's ``token`` if the page's own address (``panel.page_query``) had one."""
+    token = dict(urllib.parse.parse_qsl(panel.page_query)).get("token")
     query = settings_query(panel, token)
     return (f'<a class="bp-settings-link" href="?{html.escape(query)}" target="_blank" '
             f'style="color:#1565c0;text-decoration:underline" '
             f'title="open, or copy, the link of these settings">link to these settings</a>')
 
 
+class PageAddress(anywidget.AnyWidget):
+    """An invisible widget whose view tells the kernel the query string of the page it is
+    shown on (``lr=0.01&hidden=30`` for ``...?lr=0.01&hidden=30``), once.
+
+    How the Voila app learns its address: Voila's own ``get_query_string`` blocks the kernel
+    in the notebook's last cell until a page takes it, so a server stopped with preheated
+    kernels waiting in its pool stopped them in the middle of a cell (a ``ZMQError``
+    traceback in its log). This view reports the address when the page shows it; until then
+    the kernel is idle.
+
+    Attributes
+    ----------
+    query : str or None, None until a view has reported
+    """
+
+    _esm = """
+export default {
+  render({ model, el }) {
+    el.style.display = "none";
+    if (model.get("query") === null) {
+      model.set("query", window.location.search.replace(/^\\?/, ""));
+      model.save_changes();
+    }
+  },
+};
+"""
+    query = traitlets.Unicode(None, allow_none=True).tag(sync=True)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.layout.display = "none"  # holds nothing to see; its view reports and hides
+
+
 class PresetNote(W.HTML):
     """What the app shows about the settings in its address: nothing, or what was ignored.
 
-    In Voila, :meth:`apply_from_voila` waits for the page's address (with preheated kernels
-    the notebook runs before it is known), applies its settings to a playground and starts
-    its first run. The app therefore builds its playground without starting a run when
-    ``in_voila`` (``playground(autostart=not note.in_voila)``): a run trained before the
-    address is known would stay behind the address's run as a faded curve nobody asked for.
+    In Voila, :meth:`apply_from_voila` arranges for the page's address (with preheated
+    kernels the notebook runs before it is known) to be applied to a playground when the page
+    shows it, and for the first run to start then. The app therefore builds its playground
+    without starting a run when ``in_voila`` (``playground(autostart=not note.in_voila)``):
+    a run trained before the address is known would stay behind the address's run as a
+    faded curve nobody asked for.
 
     Attributes
     ----------
@@ -185,21 +225,28 @@ class PresetNote(W.HTML):
             self.layout.display = None
         return settings
 
-    def apply_from_voila(self, panel: Any) -> dict | None:
-        """In Voila: wait for the page's query string, apply it, start the first run, and
-        offer settings links.
-
-        Exactly one run starts here when ``panel`` has none yet (the app builds it so): the
-        address's settings, or the initial ones when the address sets nothing new. A panel
-        that has runs already only gets the address's run, if it changes a setting.
+    def apply_from_voila(self, panel: Any) -> PageAddress | None:
+        """In Voila: return a :class:`PageAddress` to display; when the page shows it, its
+        query string is applied to ``panel`` (:meth:`apply_address`).
 
         Outside Voila (JupyterLab, a script) it does nothing and returns None.
         """
         if not in_voila():
             return None
-        from voila.utils import get_query_string  # Voila is there: we run inside it
+        address = PageAddress()
+        address.observe(lambda change: self.apply_address(panel, change["new"] or ""),
+                        names="query")
+        return address
 
-        query = get_query_string() or ""
+    def apply_address(self, panel: Any, query: str) -> dict:
+        """Apply the page's ``query`` to ``panel``, start the first run, offer settings links.
+
+        Exactly one run starts here when ``panel`` has none yet (the app builds it so): the
+        address's settings, or the initial ones when the address sets nothing new. A panel
+        that has runs already only gets the address's run, if it changes a setting.
+        Returns the settings applied.
+        """
+        panel.page_query = query
         panel.offer_link = True
         settings = self.apply(panel, query)
         if not panel.runs:  # the address changed nothing: the initial settings' run
