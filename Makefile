@@ -49,9 +49,9 @@ browser:
 notebooks: install
 	$(BIN)/python scripts/execute_notebooks.py
 
-# Notebook 03's finished runs, shipped in backprop/data/sweeps.json.gz, recomputed from an
-# empty cache (about 14 minutes on two cores): after a change to backprop/activation.py, nn.py
-# or training.py (tests/test_sweep_results.py fails then) or to 03's sweeps (so does the CI
+# The finished runs of notebooks 02-04, shipped in backprop/data/sweeps.json.gz, recomputed from an
+# empty cache (about 17 minutes on two cores): after a change to backprop/activation.py, nn.py
+# or training.py (tests/test_sweep_results.py fails then) or to their sweeps (so does the CI
 # check, tests/test_sweeps_shipped.py).
 sweeps: install
 	$(BIN)/python scripts/make_sweeps.py

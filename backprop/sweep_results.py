@@ -1,6 +1,7 @@
-"""The finished runs of notebook 03, shipped with the package so that it opens in seconds.
+"""The finished runs of notebooks 02-04, shipped with the package so that they open in seconds.
 
-``backprop/data/sweeps.json.gz`` holds every run notebook 03 sweeps, as
+``backprop/data/sweeps.json.gz`` holds every run notebooks 02-04 sweep (with the trained
+parameters of those notebook 04 evaluates, :func:`backprop.sweeps.encode_params`), as
 :func:`backprop.sweep` caches them: one record per run (its full configuration, final
 metrics and per-epoch ``history``), keyed by :func:`backprop.sweeps.run_key`. The key is a
 hash of the configuration, the data and the training code, so a shipped run is only ever
@@ -31,7 +32,7 @@ from typing import Any
 from .settings import SWEEP_DEFAULTS
 
 SHIPPED_PATH = Path(__file__).with_name("data") / "sweeps.json.gz"
-SHIPPED_SHA256 = "8f1206eda0cb5234c05b180cbbe6f48695c25a367d47b8be6da0badf2c376a3f"
+SHIPPED_SHA256 = "77c5e621fff2d51d201fa7bd34692c413a2848ea5fd52b6fa3ede7765e269b0d"
 FORMAT = 1
 ENV_SWITCH = "BACKPROP_SHIPPED_SWEEPS"  # "0" turns the shipped runs off (make sweeps does)
 REBUILD_HINT = ("Reinstall the package (pip install -e .) or rebuild the file with make sweeps "

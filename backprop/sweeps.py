@@ -8,12 +8,17 @@ the source code of the maths and the training loop, so an interrupted sweep resu
 where it stopped, a rerun is instant, and a change to any of those runs afresh.
 
 A run missing from that folder is then looked up, by the same key, in the runs shipped with
-the package (:mod:`backprop.sweep_results`: every run of notebook 03), and only a run found
-in neither place is trained.
+the package (:mod:`backprop.sweep_results`: every run notebooks 02-04 sweep), and only a run
+found in neither place is trained.
+
+``keep_params=True`` also keeps each run's trained parameters (notebook 04 evaluates them on
+the test set). They travel inside the run's JSON record, each array as its dtype, shape and
+base64-encoded bytes (exact, and no pickle); a record without them is trained again.
 """
 
 from __future__ import annotations
 
+import base64
 import functools
 import hashlib
 import json
@@ -68,13 +73,35 @@ def run_key(config: Mapping[str, Any], data_path: str | None = None) -> str:
     return hashlib.sha256(blob.encode()).hexdigest()[:32]
 
 
-def run_one(config: Mapping[str, Any], data_path: str | None = None) -> dict[str, Any]:
-    """Train one configuration from scratch and return its record (no parameters).
+def encode_params(params: Mapping[str, np.ndarray]) -> dict[str, dict[str, Any]]:
+    """``params`` as JSON: ``{name: {"dtype", "shape", "data"}}``, ``data`` the array's bytes
+    (little-endian, C order) in base64, so that decoding gives the very same array."""
+    out = {}
+    for name in sorted(params):
+        a = np.ascontiguousarray(params[name])
+        a = a.astype(a.dtype.newbyteorder("<"), copy=False)
+        out[name] = {"dtype": a.dtype.name, "shape": list(a.shape),
+                     "data": base64.b64encode(a.tobytes()).decode("ascii")}
+    return out
+
+
+def decode_params(encoded: Mapping[str, Mapping[str, Any]]) -> dict[str, np.ndarray]:
+    """The arrays :func:`encode_params` encoded (each a fresh, writable array)."""
+    return {name: np.frombuffer(base64.b64decode(e["data"]), dtype=np.dtype(e["dtype"])
+                                .newbyteorder("<")).reshape(e["shape"]).astype(e["dtype"])
+            for name, e in encoded.items()}
+
+
+def run_one(config: Mapping[str, Any], data_path: str | None = None, *,
+            keep_params: bool = False) -> dict[str, Any]:
+    """Train one configuration from scratch and return its record.
 
     Parameters
     ----------
     config : dict, keys as in :data:`~backprop.settings.SWEEP_DEFAULTS`
     data_path : optional ``path=`` for :func:`backprop.load_mnist`
+    keep_params : bool
+        Also keep the trained parameters, as ``record["params"]`` (:func:`encode_params`).
 
     Returns
     -------
@@ -90,7 +117,7 @@ def run_one(config: Mapping[str, Any], data_path: str | None = None) -> dict[str
     start = time.perf_counter()
     diverged = False
     try:
-        _, history = _training.train(params, data.train, data.val if cfg["n_val"] else None,
+        params, history = _training.train(params, data.train, data.val if cfg["n_val"] else None,
                                      lr=cfg["lr"], n_epochs=cfg["n_epochs"],
                                      batch_size=cfg["batch_size"], loss=cfg["loss"], rng=rng,
                                      progress=False)
@@ -102,6 +129,8 @@ def run_one(config: Mapping[str, Any], data_path: str | None = None) -> dict[str
     record["best_val_acc"] = max(history["val_acc"], default=float("nan"))
     record.update(epochs=len(history["train_loss"]), diverged=diverged,
                   seconds=time.perf_counter() - start, history=history)
+    if keep_params:
+        record["params"] = encode_params(params)
     return record
 
 
@@ -124,8 +153,10 @@ def _read_cached(path: Path) -> dict[str, Any] | None:
         return None  # missing or half-written by an older crash: run it again
 
 
-def _cached_run(config: dict, data_path: str | None, path: Path | None) -> dict[str, Any]:
-    record = run_one(config, data_path)
+def _cached_run(config: dict, data_path: str | None, path: Path | None,
+                keep_params: bool) -> dict[str, Any]:
+    record = run_one(config, data_path, keep_params=True) if keep_params else \
+        run_one(config, data_path)
     if path is not None:
         _write_atomic(path, record)
     return record
@@ -134,7 +165,7 @@ def _cached_run(config: dict, data_path: str | None, path: Path | None) -> dict[
 def sweep(configs: Iterable[Mapping[str, Any]], *, n_jobs: int = -1,
           cache_dir: str | Path | None = None, use_cache: bool = True, backend: str | None = None,
           data_path: str | None = None, progress: bool = True,
-          use_shipped: bool | None = None) -> pd.DataFrame:
+          use_shipped: bool | None = None, keep_params: bool = False) -> pd.DataFrame:
     """Train every configuration, in parallel on all cores, and tabulate the results.
 
     Runs go through joblib, so the same call runs on a Dask or Ray cluster by choosing
@@ -159,6 +190,10 @@ def sweep(configs: Iterable[Mapping[str, Any]], *, n_jobs: int = -1,
         package (:mod:`backprop.sweep_results`) when its key is there. Default: yes, unless
         the environment sets ``BACKPROP_SHIPPED_SWEEPS=0``. Ignored when ``use_cache`` is
         False.
+    keep_params : bool
+        Also return each run's trained parameters, in a ``params`` column (dicts of arrays
+        as :func:`backprop.init_params` makes them). A cached or shipped run that was
+        swept without them is trained again.
 
     Returns
     -------
@@ -176,24 +211,31 @@ def sweep(configs: Iterable[Mapping[str, Any]], *, n_jobs: int = -1,
     records: list[dict | None] = [_read_cached(p) if p is not None else None for p in paths]
     if use_shipped is None:
         use_shipped = sweep_results.enabled()
-    if use_cache and use_shipped and any(r is None for r in records):
+    def lacking(r: dict | None) -> bool:
+        return r is None or (keep_params and "params" not in r)
+
+    if use_cache and use_shipped and any(lacking(r) for r in records):
         shipped = sweep_results.load()  # raises, saying how to rebuild, if the file is bad
-        records = [shipped.get(key) if r is None else r
+        records = [shipped.get(key, r) if lacking(r) else r
                    for r, key in zip(records, keys, strict=True)]
-    todo = [i for i, r in enumerate(records) if r is None]
+    todo = [i for i, r in enumerate(records) if lacking(r)]
     for r in records:
         if r is not None:
             r["cached"] = True
     with tqdm(total=len(configs), initial=len(configs) - len(todo), desc="sweep", unit="run",
               disable=not progress) as bar:
         if todo:
-            jobs = (delayed(_cached_run)(configs[i], data_path, paths[i]) for i in todo)
+            jobs = (delayed(_cached_run)(configs[i], data_path, paths[i], keep_params)
+                    for i in todo)
             workers = min(effective_n_jobs(n_jobs), len(todo))  # no idle workers to start
             results = Parallel(n_jobs=workers, backend=backend, return_as="generator")(jobs)
             for i, record in zip(todo, results, strict=True):
                 records[i] = {**record, "cached": False}
                 bar.update(1)
+    encoded = [r.pop("params", None) for r in records]
     frame = pd.DataFrame.from_records(records)
+    if keep_params:
+        frame["params"] = [decode_params(e) for e in encoded]
     frame["hidden"] = [tuple(h) if isinstance(h, list) else h for h in frame["hidden"]]
     return frame
 

@@ -1,20 +1,21 @@
-"""Rebuild backprop/data/sweeps.json.gz: every run notebook 03 sweeps, and its SHA-256.
+"""Rebuild backprop/data/sweeps.json.gz: every run notebooks 02-04 sweep, and its SHA-256.
 
     python scripts/make_sweeps.py                      # from scratch (make sweeps)
     python scripts/make_sweeps.py --reuse ~/.cache/backprop/sweeps
 
 Run it after a change to backprop/activation.py, nn.py or training.py, or to the sweeps in
-notebook 03; tests/test_sweeps_shipped.py fails until then.
+notebooks 02-04; tests/test_sweeps_shipped.py fails until then.
 
-It executes notebooks/03_hyperparameter_tuning.ipynb itself (with nbclient, the notebook
-file untouched), with the shipped runs turned off and ``$BACKPROP_CACHE`` a new empty
-folder, so that exactly the runs the notebook sweeps are trained, however its cells build
-their configurations. A cell put before the notebook's first records the key of every
-configuration passed to ``backprop.sweep``; those runs' records are then packed from the
+It executes notebooks 02, 03 and 04 itself (with nbclient, the notebook files untouched),
+with the shipped runs turned off and ``$BACKPROP_CACHE`` one new empty folder, so that
+exactly the runs the notebooks sweep are trained, however their cells build their
+configurations. A cell put before each notebook's first records the key of every
+configuration passed to ``backprop.sweep``; those runs' records (with their trained
+parameters where a notebook asked for them, ``keep_params=True``) are then packed from the
 folder by :func:`backprop.sweep_results.write`, which also writes the checksum into
 backprop/sweep_results.py. Both writes are atomic.
 
-From scratch this costs the notebook's training, about 14 minutes on two cores. ``--reuse
+From scratch this costs the notebooks' training, about 17 minutes on two cores. ``--reuse
 DIR`` first copies into the new folder the finished runs of a cache folder (each checked:
 its file name must be the key of the configuration it holds, for the current code), so
 only the runs missing there are trained; DIR itself is only read.
@@ -38,10 +39,11 @@ from nbclient import NotebookClient
 from backprop import sweep_results, sweeps
 
 ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOK = ROOT / "notebooks" / "03_hyperparameter_tuning.ipynb"
+NOTEBOOKS = tuple(ROOT / "notebooks" / name for name in (
+    "02_training.ipynb", "03_hyperparameter_tuning.ipynb", "04_test_evaluation.ipynb"))
 SHIPPED = ROOT / "backprop" / "data" / "sweeps.json.gz"
 MODULE = ROOT / "backprop" / "sweep_results.py"  # holds SHIPPED_SHA256
-ABOUT = ("Every run of notebooks/03_hyperparameter_tuning.ipynb, as backprop.sweep caches it, "
+ABOUT = ("Every run notebooks 02-04 sweep, as backprop.sweep caches it, "
          "keyed by backprop.sweeps.run_key; rebuilt by make sweeps (scripts/make_sweeps.py).")
 CELL_TIMEOUT = 3600  # s; the longest cell trains 27 runs, minutes on a slow laptop
 
@@ -88,16 +90,12 @@ def reuse(source: Path, cache_dir: Path) -> int:
     return copied
 
 
-def notebook_runs(cache_dir: Path, notebook: Path = NOTEBOOK) -> dict[str, dict[str, Any]]:
-    """Execute ``notebook`` with ``$BACKPROP_CACHE=cache_dir`` and the shipped runs off.
+def notebook_keys(cache_dir: Path, notebook: Path) -> list[str]:
+    """Execute ``notebook`` with ``$BACKPROP_CACHE=cache_dir`` and the shipped runs off; return
+    the key of every configuration it swept.
 
     Runs missing from ``cache_dir`` are trained and written there, as ``backprop.sweep``
     always does.
-
-    Returns
-    -------
-    dict
-        ``{run_key: record}`` for every configuration the notebook swept.
     """
     cache_dir.mkdir(parents=True, exist_ok=True)
     nb = nbformat.read(notebook, as_version=4)
@@ -110,7 +108,25 @@ def notebook_runs(cache_dir: Path, notebook: Path = NOTEBOOK) -> dict[str, dict[
         client = NotebookClient(nb, timeout=CELL_TIMEOUT, kernel_name="python3",
                                 resources={"metadata": {"path": str(notebook.parent)}})
         client.execute(env=env)
-        keys = json.loads(keys_file.read_text())
+        return json.loads(keys_file.read_text())
+
+
+def notebook_runs(cache_dir: Path, notebooks: tuple[Path, ...] = NOTEBOOKS,
+                  log: bool = False) -> dict[str, dict[str, Any]]:
+    """Execute each of ``notebooks`` in turn (:func:`notebook_keys`), all with one cache.
+
+    Returns
+    -------
+    dict
+        ``{run_key: record}`` for every configuration the notebooks swept, read from the
+        cache after the last notebook (so a run swept by one notebook without its
+        parameters and by a later one with them is packed with them).
+    """
+    keys: list[str] = []
+    for notebook in notebooks:
+        if log:
+            print(f"executing {notebook.name}", flush=True)
+        keys.extend(notebook_keys(cache_dir, notebook))
     runs = {}
     for key in keys:
         record = json.loads((cache_dir / f"{key}.json").read_text())
@@ -137,9 +153,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.reuse is not None:
             print(f"reused {reuse(args.reuse.expanduser(), cache_dir)} finished runs from "
                   f"{args.reuse}", flush=True)
-        cost = "" if args.reuse else " (from scratch: about 14 minutes on two cores)"
-        print(f"executing {NOTEBOOK.name}{cost}", flush=True)
-        runs = notebook_runs(cache_dir)
+        if not args.reuse:
+            print("training from scratch: about 17 minutes on two cores", flush=True)
+        runs = notebook_runs(cache_dir, log=True)
     digest = sweep_results.write(runs, ABOUT, path=SHIPPED, module=MODULE)
     size = SHIPPED.stat().st_size
     print(f"wrote {len(runs)} runs to {SHIPPED.relative_to(ROOT)} "

@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+import backprop as bp
 from backprop import sweeps
 
 SMALL = {"n_train": 200, "n_val": 100, "n_epochs": 3, "hidden": 16}
@@ -94,3 +95,41 @@ def test_diverged_run_is_recorded_not_raised():
 def test_unknown_key_is_refused():
     with pytest.raises(ValueError, match="unknown configuration keys.*'learning_rate'"):
         sweeps.sweep([{"learning_rate": 0.1}], use_cache=False, progress=False)
+
+
+def test_parameters_survive_their_json_encoding_bit_for_bit():
+    rng = np.random.default_rng(0)
+    params = {"W1": rng.normal(size=(5, 3)).astype(np.float32),
+              "b1": np.array([np.pi, -0.0, 1e-38], dtype=np.float32),
+              "W2": rng.normal(size=(3, 2))}  # float64 too
+    back = sweeps.decode_params(json.loads(json.dumps(sweeps.encode_params(params))))
+    for name, a in params.items():
+        assert back[name].dtype == a.dtype and back[name].shape == a.shape
+        assert back[name].tobytes() == a.tobytes() and back[name].flags.writeable
+
+
+def test_keep_params_returns_the_trained_parameters_and_caches_them(tmp_path, monkeypatch):
+    frame = sweeps.sweep([SMALL], n_jobs=1, cache_dir=tmp_path, progress=False,
+                         keep_params=True)
+    params = frame["params"].iloc[0]
+    gen = np.random.default_rng(0)  # the run, trained again by hand from its seed
+    start = bp.init_params([784, 16, 10], gen, init=frame["init"].iloc[0])
+    data = bp.load_mnist(200, 100, 0)
+    by_hand, _ = bp.train(start, data.train, data.val, lr=frame["lr"].iloc[0], n_epochs=3,
+                          batch_size=10, loss=frame["loss"].iloc[0], rng=gen, progress=False)
+    for name in by_hand:  # float32: the last bit can depend on the arrays' memory alignment
+        np.testing.assert_allclose(params[name], by_hand[name], rtol=0, atol=1e-6)
+    monkeypatch.setattr(sweeps, "run_one", lambda *a, **k: pytest.fail("trained again"))
+    again = sweeps.sweep([SMALL], n_jobs=1, cache_dir=tmp_path, progress=False,
+                         keep_params=True)
+    assert again["cached"].iloc[0]
+    np.testing.assert_array_equal(again["params"].iloc[0]["W1"], params["W1"])
+    assert "params" not in sweeps.sweep([SMALL], n_jobs=1, cache_dir=tmp_path,
+                                        progress=False).columns
+
+
+def test_a_cached_run_without_parameters_is_trained_again_when_they_are_asked(tmp_path):
+    sweeps.sweep([SMALL], n_jobs=1, cache_dir=tmp_path, progress=False)
+    frame = sweeps.sweep([SMALL], n_jobs=1, cache_dir=tmp_path, progress=False,
+                         keep_params=True)
+    assert not frame["cached"].iloc[0] and frame["params"].iloc[0]["W1"].shape == (784, 16)

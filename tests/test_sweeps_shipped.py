@@ -1,9 +1,9 @@
-"""CI: notebook 03's sweeps, recomputed from an empty cache, agree with the runs shipped with
-the package (backprop/data/sweeps.json.gz).
+"""CI: the sweeps of notebooks 02-04, recomputed from an empty cache, agree with the runs shipped
+with the package (backprop/data/sweeps.json.gz).
 
-The recomputation is what ``make sweeps`` does: notebook 03 executed with nbclient, the shipped
+The recomputation is what ``make sweeps`` does: notebooks 02-04 executed with nbclient, the shipped
 runs turned off, ``$BACKPROP_CACHE`` a new empty folder (``make_sweeps.notebook_runs``). It
-costs the notebook's training, about 14 minutes on two cores, so it runs only in CI
+costs the notebooks' training, about 17 minutes on two cores, so it runs only in CI
 (``CI=true``) or with ``BACKPROP_RECOMPUTE_SWEEPS=1``; the fast checks of the shipped file are
 in tests/test_sweep_results.py.
 
@@ -49,13 +49,15 @@ import make_sweeps
 import numpy as np
 import pytest
 
-from backprop import sweep_results
+import backprop as bp
+from backprop import sweep_results, sweeps
 
 RECOMPUTE = find_browser.ci() or os.environ.get("BACKPROP_RECOMPUTE_SWEEPS", "") == "1"
 pytestmark = pytest.mark.skipif(
     not RECOMPUTE,
-    reason="retrains all of notebook 03's sweeps from scratch (about 14 minutes on two cores) to "
-           "check the shipped runs: runs under CI=true or with BACKPROP_RECOMPUTE_SWEEPS=1")
+    reason="retrains all the sweeps of notebooks 02-04 from scratch (about 17 minutes on two "
+           "cores) to check the shipped runs: runs under CI=true or with "
+           "BACKPROP_RECOMPUTE_SWEEPS=1")
 
 ACC_TOL = 3e-3  # at every epoch: smooth runs
 LOSS_ATOL = 3e-3
@@ -124,10 +126,10 @@ def recomputed(tmp_path_factory):
     return make_sweeps.notebook_runs(tmp_path_factory.mktemp("sweeps-from-scratch"))
 
 
-def test_notebook_03_sweeps_exactly_the_shipped_runs(recomputed, shipped):
+def test_the_notebooks_sweep_exactly_the_shipped_runs(recomputed, shipped):
     missing, unused = set(recomputed) - set(shipped), set(shipped) - set(recomputed)
     assert not missing and not unused, (
-        f"notebook 03 now sweeps {len(missing)} runs the shipped file lacks (the notebook "
+        f"notebooks 02-04 now sweep {len(missing)} runs the shipped file lacks (a notebook "
         f"retrains them on every first open) and {len(unused)} it holds are no longer swept: "
         f"run make sweeps and commit backprop/data/sweeps.json.gz and "
         f"backprop/sweep_results.py")
@@ -157,3 +159,19 @@ def test_the_tolerance_rules_themselves():
     assert disagreements(shipped, shipped) == []
     (found,) = disagreements(shipped, moved)
     assert "val_acc at epoch 2 is 0.61 now, 0.6 shipped" in found
+
+
+def test_recomputed_parameters_agree_with_the_shipped_ones(recomputed, shipped):
+    """Notebook 04 evaluates the shipped parameters on the test set: the recomputed ones must
+    give the same accuracies there, within the final-value tolerance of their run's regime."""
+    data = bp.load_mnist(3000, 0, 10000)
+    found = []
+    for key in sorted(k for k, r in shipped.items() if "params" in r):
+        assert "params" in recomputed[key], f"run {key} was recomputed without its parameters"
+        if regime(shipped[key]) == "edge":
+            continue
+        a, b = (bp.accuracy(sweeps.decode_params(r[key]["params"]), data.test.X, data.test.y)
+                for r in (shipped, recomputed))
+        if abs(a - b) > FINAL_ACC_TOL:
+            found.append(f"run {key}: test accuracy {b:.4f} now, {a:.4f} shipped")
+    assert not found, f"{len(found)} disagreements ({REBUILD}):\n" + "\n".join(found)
