@@ -34,6 +34,11 @@ class Mistake:
     compute: Callable[..., np.ndarray]
 
 
+def _logit(a: np.ndarray) -> np.ndarray:
+    """The pre-activation whose sigmoid is ``a``: u2 from u3, as the cache holds it."""
+    return np.log(a) - np.log1p(-a)
+
+
 def _weight_mistakes(step, act, d_out, param, layer_in):
     return [
         Mistake(step, f"{step} is transposed: compute {act}.T @ {d_out}, which has the shape "
@@ -49,6 +54,22 @@ def _weight_mistakes(step, act, d_out, param, layer_in):
         Mistake(step, f"wrong sign: {step} = +{act}.T @ {d_out}; the minus sign belongs in the "
                       "update w <- w - lr * d_w (a wrong sign here is gradient ascent).",
                 lambda a, d: -(a.T @ d)),
+        Mistake(step, f"the outer product of the row sums: (sum of the rows of {act}) times "
+                      f"(sum of the rows of {d_out}) mixes sample i of one with sample m of the "
+                      f"other. The sum over the batch runs over products of the SAME sample, "
+                      f"sum_i {act}[i, j] {d_out}[i, k], which is {act}.T @ {d_out}.",
+                lambda a, d: np.outer(a.sum(axis=0), d.sum(axis=0))),
+        Mistake(step, f"only the first sample: {act}[0] and {d_out}[0] give sample 0's share; "
+                      f"{step} sums the shares of all n samples, {act}.T @ {d_out}.",
+                lambda a, d: np.outer(a[0], d[0])),
+        Mistake(step, f"the per-sample products are not summed: shape (n, *{param}.shape). Sum "
+                      f"them over the samples (axis 0), or write {act}.T @ {d_out}, which sums "
+                      "inside the product.",
+                lambda a, d: a[:, :, None] * d[:, None, :]),
+        Mistake(step, f"{act} @ {d_out}.T multiplies over the units and gives (n, n), one "
+                      f"number per pair of samples; the product must run over the samples: "
+                      f"{act}.T @ {d_out}.",
+                lambda a, d: a @ d.T),
     ]
 
 
@@ -68,6 +89,12 @@ def _bias_mistakes(step, d_out, bias):
                 lambda d: d.sum(axis=0, keepdims=True)),
         Mistake(step, "wrong sign (gradient ascent): sum the rows as they are.",
                 lambda d: -d.sum(axis=0)),
+        Mistake(step, f"only the first row (sample 0): the bias is added to every row, so "
+                      f"every row contributes; sum them all, {d_out}.sum(axis=0).",
+                lambda d: d[0]),
+        Mistake(step, f"summed over everything, one number: {bias} has one entry per unit, so "
+                      "sum over the rows only (axis=0).",
+                lambda d: d.sum()),
     ]
 
 
@@ -102,12 +129,35 @@ def _d_u5_mistakes() -> list[Mistake]:
         Mistake("d_u5", "wrong sign: d_u5 has (y_hat - Y), not (Y - y_hat); with the wrong "
                         "sign the update climbs the loss (gradient ascent).",
                 lambda y_hat, Y, loss: -d_u5_right(y_hat, Y, loss)),
+        Mistake("d_u5", "a factor 2 too many: the 1/2 of the quadratic loss cancels the 2 "
+                        "that the derivative of the square brings down.",
+                lambda y_hat, Y, loss: 2 * d_u5_right(y_hat, Y, loss) if loss == "mse"
+                else None),
+        Mistake("d_u5", "divided by n * outputs (Y.size, or a mean over every entry): L is the "
+                        "mean over the n samples only; the per-sample loss SUMS over the "
+                        "outputs, so divide by n = len(Y).",
+                lambda y_hat, Y, loss: d_u5_right(y_hat, Y, loss) / Y.shape[1]),
+        Mistake("d_u5", "that is d_y_hat, the derivative with respect to y_hat; d_u5 is one "
+                        "step further back, d_y_hat * sigma'(u5), which for the cross-entropy "
+                        "simplifies to (y_hat - Y) / n.",
+                lambda y_hat, Y, loss: (-(Y / y_hat) + (1 - Y) / (1 - y_hat)) / y_hat.shape[0]
+                if loss == "cross_entropy" else None),
+        Mistake("d_u5", "sigma'(u5) written as (1 - y_hat) alone: it is y_hat * (1 - y_hat).",
+                lambda y_hat, Y, loss: (y_hat - Y) * (1 - y_hat) / y_hat.shape[0]
+                if loss == "mse" else None),
+        Mistake("d_u5", "sigma'(u5) written as y_hat * (1 + y_hat): the sign inside is wrong, "
+                        "sigma' = y_hat * (1 - y_hat).",
+                lambda y_hat, Y, loss: (y_hat - Y) * y_hat * (1 + y_hat) / y_hat.shape[0]
+                if loss == "mse" else None),
     ]
 
 
 MISTAKES: list[Mistake] = [
     *_d_u5_mistakes(),
     *_weight_mistakes("d_W2", "u3", "d_u5", "W2", "(hidden, outputs)"),
+    Mistake("d_W2", "the pre-activation u2 used instead of the activation u3: what reaches "
+                    "W2 is u3 = sigma(u2), so d_W2 = u3.T @ d_u5.",
+            lambda u3, d_u5: _logit(u3).T @ d_u5),
     *_bias_mistakes("d_b2", "d_u5", "b2"),
     Mistake("d_u3", "W2 instead of W2.T: d_u3 = d_u5 @ W2.T. Row j of W2 holds the weights "
                     "leaving hidden unit j, and d_u3[:, j] sums d_u5 over the outputs k "
@@ -117,6 +167,14 @@ MISTAKES: list[Mistake] = [
             lambda d_u5, W2: W2 @ d_u5.T),
     Mistake("d_u3", "wrong sign: d_u3 = d_u5 @ W2.T, no minus sign.",
             lambda d_u5, W2: -(d_u5 @ W2.T)),
+    Mistake("d_u3", "divided by n again: d_u5 already carries the 1/n of the mean; "
+                    "d_u3 = d_u5 @ W2.T.",
+            lambda d_u5, W2: d_u5 @ W2.T / d_u5.shape[0]),
+    Mistake("d_u3", "summed over the batch: d_u3 has one row per sample, (n, hidden), like "
+                    "u3; only a parameter's gradient sums over the rows.",
+            lambda d_u5, W2: (d_u5 @ W2.T).sum(axis=0)),
+    Mistake("d_u3", "only the first sample: every row of d_u5 is sent back, d_u5 @ W2.T.",
+            lambda d_u5, W2: d_u5[:1] @ W2.T),
     Mistake("d_u2", "the factor sigma'(u2) = u3 (1 - u3) is missing: the error must pass "
                     "back through the hidden sigmoid (step 5).",
             lambda d_u3, u3: d_u3),
@@ -130,6 +188,19 @@ MISTAKES: list[Mistake] = [
             lambda d_u3, u3: d_u3 @ (u3 * (1 - u3)).T),
     Mistake("d_u2", "wrong sign: d_u2 = d_u3 * u3 * (1 - u3), no minus sign.",
             lambda d_u3, u3: -d_u3 * (u3 * (1 - u3))),
+    Mistake("d_u2", "sigma'(u2) written as (1 - u3) alone: it is u3 * (1 - u3).",
+            lambda d_u3, u3: d_u3 * (1 - u3)),
+    Mistake("d_u2", "sigma'(u2) written as u3 * (1 + u3): the sign inside is wrong, "
+                    "sigma'(u2) = u3 * (1 - u3).",
+            lambda d_u3, u3: d_u3 * u3 * (1 + u3)),
+    Mistake("d_u2", "sigma'(u2) written as u3 alone: it is u3 * (1 - u3).",
+            lambda d_u3, u3: d_u3 * u3),
+    Mistake("d_u2", "sigma' written as u2 * (1 - u2), on the pre-activation: s (1 - s) is "
+                    "sigma' only when s is the sigmoid's OUTPUT. u2 is the input, so "
+                    "sigma'(u2) = u3 * (1 - u3) with u3 = sigma(u2).",
+            lambda d_u3, u3: d_u3 * (_logit(u3) * (1 - _logit(u3)))),
+    Mistake("d_u2", "divided by n again: d_u3 already carries the 1/n of the mean.",
+            lambda d_u3, u3: d_u3 * (u3 * (1 - u3)) / u3.shape[0]),
     *_weight_mistakes("d_W1", "X", "d_u2", "W1", "(784, hidden)"),
     *_bias_mistakes("d_b1", "d_u2", "b1"),
 ]
