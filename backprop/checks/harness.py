@@ -324,12 +324,16 @@ def _which_mistake(got: np.ndarray, candidates: list[tuple[str, Any]]) -> str | 
 
 
 def _scale_hint(got: np.ndarray, want: np.ndarray) -> str | None:
-    """'x times the right values' when ``got`` is a constant multiple of ``want``."""
+    """Names a result that is a constant multiple of ``want`` (without the factor)."""
     if got.shape != want.shape or not np.any(want) or not np.all(np.isfinite(got)):
         return None
     c = float(np.vdot(got, want) / np.vdot(want, want))
     if abs(c - 1) > 1e-6 and relative_error(got, c * want) < MATCH_BELOW:
-        return f"Your values are {c:.4g} times the right ones."
+        # the factor itself is not shown: dividing by it would pass without understanding
+        size = "smaller" if abs(c) < 1 else "larger"
+        return (f"Your values are the right ones times one constant factor (all {size}"
+                f"{', and of the opposite sign' if c < 0 else ''}): look for a constant "
+                "missing or extra, such as 1/n, 1/2, 2 or a sign.")
     return None
 
 

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..activation import sigmoid
+from ..nn import loss
 from .cases import Case
 from .reference import d_u5_right, run_steps
 
@@ -225,3 +226,143 @@ def try_steps(case: Case, loss_kind: str, mistake: Mistake) -> dict:
             return run_steps(case, loss_kind, mistake)
     except (ValueError, TypeError, IndexError):
         return {}  # this mistake is not defined for these shapes
+
+
+# --------------------------------------------------------------------------- the other checks
+# Candidates ``(what the mistake is, what it gives)`` for the checks of exercises 1-3, from
+# the inputs the check fed the student's function.
+
+def _softmax(u: np.ndarray) -> np.ndarray:
+    e = np.exp(u - u.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def sigmoid_mistakes(z: np.ndarray) -> list[tuple[str, np.ndarray]]:
+    """Known mistakes of ``sigmoid(z)``."""
+    with np.errstate(all="ignore"):
+        return [
+            ("it returns exp(-z) / (1 + exp(-z)), which is sigma(-z) = 1 - sigma(z): check "
+             "the sign of the exponent.", sigmoid(-z)),
+            ("operator precedence: 1 / 1 + np.exp(-z) is 1 + exp(-z); the whole denominator "
+             "needs brackets, 1 / (1 + np.exp(-z)).", 1 + np.exp(-z)),
+            ("1 - exp(-z) in the denominator: it is 1 / (1 + exp(-z)).", 1 / (1 - np.exp(-z))),
+            ("that is tanh(z), which runs from -1 to 1; the sigmoid runs from 0 to 1, "
+             "sigma(z) = 1 / (1 + exp(-z)).", np.tanh(z)),
+            ("exp(-z) without the 1 +: sigma(z) = 1 / (1 + exp(-z)).", 1 / np.exp(-z)),
+        ]
+
+
+def sigmoid_prime_mistakes(z: np.ndarray) -> list[tuple[str, np.ndarray]]:
+    """Known mistakes of ``sigmoid_prime(z)``."""
+    s = sigmoid(z)
+    return [
+        ("sigma' computed on the wrong variable: z (1 - z) is sigma'(u) only when z is "
+         "already sigma(u); sigmoid_prime(z) takes z itself, so s = sigmoid(z) and "
+         "s * (1 - s).", z * (1 - z)),
+        ("sigmoid(z) * (1 - z): both factors need sigmoid(z).", s * (1 - z)),
+        ("sigma' applied to sigmoid(z): sigmoid_prime(z) is s * (1 - s) with s = sigmoid(z), "
+         "one sigmoid only.", sigmoid(s) * (1 - sigmoid(s))),
+        ("wrong sign: s * (1 - s) is positive.", -s * (1 - s)),
+        ("(1 - s) alone: sigma' = s * (1 - s), both factors.", 1 - s),
+        ("s * (1 + s): the sign inside is wrong, sigma' = s * (1 - s).", s * (1 + s)),
+        ("it returns the sigmoid itself: its derivative is s * (1 - s).", s),
+    ]
+
+
+def forward_mistakes(params: dict, X: np.ndarray, cache: dict) -> dict[str, list]:
+    """Known mistakes of the forward pass, for each quantity of its cache and ``y_hat``.
+
+    Parameters
+    ----------
+    params, X : the inputs of the forward pass
+    cache : dict
+        The right forward pass (``u1`` ... ``u5``, ``y_hat``).
+
+    Returns
+    -------
+    dict
+        ``{"u1": [(says, value), ...], ..., "y_hat": [...]}``.
+    """
+    c = cache
+    with np.errstate(all="ignore"):
+        return {
+            "u1": [("rows are samples: u1 = X @ W1, (n, 784) @ (784, hidden); this is its "
+                    "transpose.", params["W1"].T @ X.T),
+                   ("u1 holds u2's values: an in-place `u += b1` after `cache['u1'] = u` "
+                    "changed the array the cache holds. Compute u2 = u1 + b1 as a new array.",
+                    c["u2"])],
+            "u2": [("the bias b1 is missing: u2 = u1 + b1.", c["u1"]),
+                   ("u2 holds u3's values: an in-place update (u[...] = sigmoid(u), "
+                    "np.exp(..., out=u)) changed the array the cache holds.", c["u3"])],
+            "u3": [("the hidden sigmoid is missing: u3 = sigma(u2).", c["u2"]),
+                   ("the bias is skipped: u3 = sigma(u2) with u2 = u1 + b1.", sigmoid(c["u1"])),
+                   ("ReLU, max(0, u2), is not this network's activation: u3 = sigma(u2).",
+                    np.maximum(c["u2"], 0)),
+                   ("tanh is not the sigmoid: u3 = sigma(u2) = 1 / (1 + exp(-u2)).",
+                    np.tanh(c["u2"]))],
+            "u4": [("u4 = u3 @ W2 uses the activations u3 = sigma(u2), not u2.",
+                    c["u2"] @ params["W2"]),
+                   ("u4 holds u5's values: an in-place `u += b2` changed the array the cache "
+                    "holds. Compute u5 = u4 + b2 as a new array.", c["u5"])],
+            "u5": [("the bias b2 is missing: u5 = u4 + b2.", c["u4"])],
+            "y_hat": [("the output's sigmoid is forgotten: y_hat = sigma(u5), not u5.", c["u5"]),
+                      ("the sigmoid is applied twice: y_hat = sigma(u5) once; sigma(y_hat) "
+                       "squeezes every output towards 0.5-0.73.", sigmoid(c["y_hat"])),
+                      ("softmax instead of the sigmoid: this network's 10 outputs are "
+                       "independent sigmoids, y_hat = sigma(u5).", _softmax(c["u5"]))],
+        }
+
+
+def loss_mistakes(y_hat: np.ndarray, Y: np.ndarray, kind: str,
+                  other: float) -> list[tuple[str, float]]:
+    """Known mistakes of the loss ``kind`` on these outputs and targets.
+
+    Parameters
+    ----------
+    y_hat, Y : ndarray, shape (n, outputs)
+    kind : {"mse", "cross_entropy"}
+    other : float
+        The other loss on the same inputs (the quadratic loss handed in as the
+        cross-entropy, or the other way round).
+
+    Returns
+    -------
+    list of (str, float)
+    """
+    n, k = Y.shape
+    want = loss(y_hat, Y, kind)
+    sq = float(((y_hat - Y) ** 2).sum())
+    names = {"mse": "quadratic loss", "cross_entropy": "cross-entropy"}
+    found = [
+        ("the 1/n is missing: the loss is the mean over the n samples of the per-sample "
+         "loss (off by exactly the batch size).", want * n),
+        (f"averaged over the {k} outputs too: the per-sample loss SUMS over the outputs; "
+         "only the samples are averaged.", want / k),
+        (f"this is the {names['cross_entropy' if kind == 'mse' else 'mse']}, not the "
+         f"{names[kind]}.", other),
+        ("wrong sign: a loss is >= 0.", -want),
+    ]
+    if kind == "mse":
+        return found + [
+            ("the 1/2 is missing: (1/2n) * sum of squared errors.", sq / n),
+            ("that is the mean squared error (mean over all n * 10 entries); the quadratic "
+             "loss is (1/2n) * the sum.", sq / (n * k)),
+            ("the square root of the loss: the quadratic loss is the sum of squares itself, "
+             "no root.", np.sqrt(want)),
+            ("absolute errors instead of squared ones: (y_hat - Y) ** 2.",
+             float(np.abs(y_hat - Y).sum()) / (2 * n)),
+            ("the square of the sum: square each error first, then sum.",
+             float((y_hat - Y).sum()) ** 2 / (2 * n)),
+        ]
+    ce = -(Y * np.log(y_hat) + (1 - Y) * np.log(1 - y_hat))
+    return found + [
+        ("only the y ln y_hat term: with sigmoid outputs the cross-entropy also has "
+         "(1 - y) ln(1 - y_hat).", float(-(Y * np.log(y_hat)).sum()) / n),
+        ("the 1/n is missing.", float(ce.sum())),
+        ("np.log10: the cross-entropy uses the natural logarithm, np.log.",
+         float(ce.sum()) / n / np.log(10)),
+        ("np.log2: the cross-entropy here uses the natural logarithm, np.log.",
+         float(ce.sum()) / n / np.log(2)),
+        ("(1 - Y) ln(y_hat): the second term takes ln(1 - y_hat).",
+         float(-(Y * np.log(y_hat) + (1 - Y) * np.log(y_hat)).sum()) / n),
+    ]
