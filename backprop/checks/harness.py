@@ -325,7 +325,8 @@ def _which_mistake(got: np.ndarray, candidates: list[tuple[str, Any]]) -> str | 
 
 def _scale_hint(got: np.ndarray, want: np.ndarray) -> str | None:
     """Names a result that is a constant multiple of ``want`` (without the factor)."""
-    if got.shape != want.shape or not np.any(want) or not np.all(np.isfinite(got)):
+    if got.shape != want.shape or got.size < 2 or not np.any(want) \
+            or not np.all(np.isfinite(got)):
         return None
     c = float(np.vdot(got, want) / np.vdot(want, want))
     if abs(c - 1) > 1e-6 and relative_error(got, c * want) < MATCH_BELOW:
@@ -339,6 +340,9 @@ def _scale_hint(got: np.ndarray, want: np.ndarray) -> str | None:
 
 def _constant_hint(got: np.ndarray, want: np.ndarray) -> str | None:
     """Names a result that does not depend on the inputs: all zeros, one number throughout."""
+    if got.size == 1 and want.size == 1:
+        return ("Your result is 0, and the right one is not: a placeholder is not an "
+                "answer; compute it from the inputs.") if not np.any(got) else None
     if got.size < 2 or np.ptp(want) == 0 or np.ptp(got) != 0:
         return None
     if not np.any(got):
