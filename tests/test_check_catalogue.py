@@ -77,3 +77,32 @@ def test_notebook01_has_every_check_with_a_way_to_game_it():
 def test_entries_are_distinct():
     keys = [(w.check, w.mistake) for _, w in WRONG]
     assert [k for k, n in Counter(keys).items() if n > 1] == []
+
+
+def test_teaching_lists_the_mistakes_of_the_catalogue():
+    """TEACHING.md's list is generated from the catalogue: rerun
+    ``python scripts/simulate_students.py --write-teaching`` when an entry changes."""
+    import simulate_students  # scripts/, on the path by pytest's pythonpath setting
+
+    text = simulate_students.TEACHING.read_text(encoding="utf-8")
+    section = simulate_students.teaching_section(LOADED)
+    assert section in text, "TEACHING.md's list of mistakes is out of date: run " \
+        "python scripts/simulate_students.py --write-teaching"
+    assert simulate_students.with_section(text, section) == text
+
+
+def test_the_simulation_counts_and_lists_what_gets_through():
+    import simulate_students
+
+    def accepted():
+        pass  # a check that accepted the wrong answer
+
+    fooled = Wrong("check_sigmoid", "a mistake the check misses", accepted, ("sigmoid",), "")
+    outcome = simulate_students.run_wrong("nb01", fooled)
+    assert (outcome.notebook, outcome.rejected, outcome.named) == ("01", False, False)
+    named = simulate_students.run_wrong("nb01", WRONG[0][1])
+    assert named.rejected and named.named
+    text = simulate_students.report([outcome, named], [], 1)
+    assert "gets through (accepted, or the check crashed): 1" in text
+    assert "check_sigmoid: a mistake the check misses" in text
+    assert text.splitlines()[1].split()[:4] == ["01", "2", "1", "1"]

@@ -200,7 +200,8 @@ MISTAKES: list[Mistake] = [
                     "sigma' only when s is the sigmoid's OUTPUT. u2 is the input, so "
                     "sigma'(u2) = u3 * (1 - u3) with u3 = sigma(u2).",
             lambda d_u3, u3: d_u3 * (_logit(u3) * (1 - _logit(u3)))),
-    Mistake("d_u2", "divided by n again: d_u3 already carries the 1/n of the mean.",
+    Mistake("d_u2", "divided by n again: d_u3 already carries the 1/n of the mean; "
+                    "d_u2 = d_u3 * u3 * (1 - u3).",
             lambda d_u3, u3: d_u3 * (u3 * (1 - u3)) / u3.shape[0]),
     *_weight_mistakes("d_W1", "X", "d_u2", "W1", "(784, hidden)"),
     *_bias_mistakes("d_b1", "d_u2", "b1"),
@@ -339,7 +340,9 @@ def loss_mistakes(y_hat: np.ndarray, Y: np.ndarray, kind: str,
         (f"averaged over the {k} outputs too: the per-sample loss SUMS over the outputs; "
          "only the samples are averaged.", want / k),
         (f"this is the {names['cross_entropy' if kind == 'mse' else 'mse']}, not the "
-         f"{names[kind]}.", other),
+         f"{names[kind]}, " + ("(1/2n) * the sum of (y_hat - Y) ** 2." if kind == "mse" else
+                               "-(1/n) * the sum of Y ln(y_hat) + (1 - Y) ln(1 - y_hat)."),
+         other),
         ("wrong sign: a loss is >= 0.", -want),
     ]
     if kind == "mse":

@@ -201,7 +201,7 @@ D_U2 = _step_wrongs("d_u2", [
      ("a matrix product where the entrywise one belongs",), "d_u3 * u3 * (1 - u3)"),
     ("wrong sign", lambda d, u3: -d * u3 * (1 - u3), ("wrong sign",), "no minus sign"),
     ("divided by n again", lambda d, u3: d * u3 * (1 - u3) / len(u3), ("divided by n again",),
-     ""),
+     "d_u2 = d_u3 * u3 * (1 - u3)"),
     ("u3 *= 1 - u3 in place", lambda d, u3: d * np.multiply(u3, 1 - u3, out=u3),
      ("changed its argument 'u3' in place",), "Compute a new array instead"),
 ])
