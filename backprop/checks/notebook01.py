@@ -9,6 +9,7 @@ Each check feeds the student's function the random cases and the real MNIST rows
 
 from __future__ import annotations
 
+import re
 import warnings
 from collections.abc import Callable
 
@@ -21,6 +22,7 @@ from .cases import default_cases, fresh_case, mnist_case
 from .harness import (
     CD_BELOW,
     SAME_BELOW,
+    CheckFailed,
     ExerciseNotWritten,
     Failures,
     as_array,
@@ -268,7 +270,10 @@ def check_backward(backward_fn: Callable) -> None:
                              w[f"d_{key}"])
                             for m, w in wrong.items() if w]
 
-                compare(f"d_{key}", got[key], want[key], where, SAME_BELOW, candidates)
+                try:
+                    compare(f"d_{key}", got[key], want[key], where, SAME_BELOW, candidates)
+                except CheckFailed as exc:
+                    raise CheckFailed(_blame(str(exc), f"d_{key}")) from None
                 if case.X.shape[1] == 784:
                     worst_cd = max(worst_cd, cd_error(case, kind, f"d_{key}",
                                                       np.asarray(got[key], float)))
@@ -278,6 +283,15 @@ def check_backward(backward_fn: Callable) -> None:
 
 
 GRAD_KEYS = ("W1", "b1", "W2", "b2")
+
+
+def _blame(message: str, name: str) -> str:
+    """``message`` with its first line naming the step whose known mistake explains it."""
+    found = re.search(r"Known mistake: (d_\w+) looks wrong", message)
+    if not found or found[1] == name:
+        return message
+    first, _, rest = message.partition("\n")
+    return f"{first[:-1]}; the mistake is in {found[1]}, which {name} is computed from.\n{rest}"
 
 
 def _check_keys(got: object, where: str) -> None:
@@ -329,9 +343,9 @@ def check_numerical_gradient(numerical_gradient_fn: Callable) -> None:
             calls[0] += 1
             return f_of(x)
 
-        x_before = x.copy()
+        x_before, index_given = x.copy(), index.copy()
         try:
-            got = numerical_gradient_fn(f, x, index.copy(), eps)
+            got = numerical_gradient_fn(f, x, index_given, eps)
         except NotImplementedError as exc:
             # not call_student: f reads x itself, so x cannot be a copy; a stub is calm all
             # the same
@@ -348,6 +362,10 @@ def check_numerical_gradient(numerical_gradient_fn: Callable) -> None:
                 fail("numerical_gradient left x changed: restore every entry after perturbing "
                      "it.", "The caller's parameters would otherwise drift by eps with every "
                      "check.")
+        with failures.part():
+            if not np.array_equal(index_given, index):
+                fail("numerical_gradient changed its argument 'index' in place.",
+                     "Read index, do not sort or overwrite it: the caller uses it after.")
         with failures.part():
             if calls[0] == 0:
                 fail(f"numerical_gradient {where}: it never calls f.",

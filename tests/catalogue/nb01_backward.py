@@ -349,7 +349,8 @@ BACKWARD = [
         make_backward(d_u3=lambda d, W2: d @ W2)), ("d_W1", "d_u3 looks wrong: W2 instead of W2.T"),
         "d_u3 = d_u5 @ W2.T"),
     Wrong("check_backward", "sigma' written as u2 (1 - u2)", _backward(_u2_prime),
-          ("d_W1", "d_u2 looks wrong", "u2 * (1 - u2)"), "sigma'(u2) = u3 * (1 - u3)"),
+          ("d_W1", "the mistake is in d_u2, which d_W1 is computed from", "u2 * (1 - u2)"),
+          "sigma'(u2) = u3 * (1 - u3)"),
     Wrong("check_backward", "(1 - u3) alone for sigma'", _backward(
         make_backward(d_u2=lambda d, u3: d * (1 - u3))), ("d_u2 looks wrong", "(1 - u3) alone"),
         "it is u3 * (1 - u3)"),
@@ -451,6 +452,11 @@ def _analytic_calls_f(f, x, index, eps=1e-6):
     return _analytic(f, x, index, eps)
 
 
+def _sorts_index(f, x, index, eps=1e-6):
+    index.sort()  # "in order, for speed"
+    return right_numerical_gradient(f, x, index, eps)
+
+
 def _whole_x_shape(f, x, index, eps=1e-6):
     grad = np.zeros_like(x)
     grad.reshape(-1)[index] = right_numerical_gradient(f, x, index, eps)
@@ -480,6 +486,8 @@ NUMGRAD = [
           "use the eps the caller passes"),
     Wrong("check_numerical_gradient", "wrong sign", _numgrad(_differences(sign=-1)),
           ("numerical_gradient", "wrong sign"), "(f(x + eps) - f(x - eps)), in that order"),
+    Wrong("check_numerical_gradient", "sorts index in place", _numgrad(_sorts_index),
+          ("changed its argument 'index' in place",), "do not sort or overwrite it"),
     Wrong("check_numerical_gradient", "an array of the shape of x", _numgrad(_whole_x_shape),
           ("the shape of x",), "Return the derivatives for the entries in index only"),
     Wrong("check_numerical_gradient", "the derivative of sum(exp(3x)) worked out by hand",
