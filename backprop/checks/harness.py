@@ -356,7 +356,7 @@ def _constant_hint(got: np.ndarray, want: np.ndarray) -> str | None:
 def _precision_hint(err: float, tol: float, dtype: Any) -> str | None:
     """Names a right formula computed in too low a precision (float32, float16)."""
     low = dtype is not None and np.dtype(dtype).kind == "f" and np.dtype(dtype).itemsize < 8
-    if err > (1e-2 if low else 1e-4):
+    if err > (1e-2 if low else 1e-5):
         return None  # too far off for rounding: a wrong formula
     what = f"your result is {np.dtype(dtype)}" if low else "the digits agree only so far"
     return (f"A precision matter, not a wrong formula ({what}): float32 keeps about 7 "
