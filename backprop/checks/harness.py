@@ -346,8 +346,8 @@ def _constant_hint(got: np.ndarray, want: np.ndarray) -> str | None:
     if got.size < 2 or np.ptp(want) == 0 or np.ptp(got) != 0:
         return None
     if not np.any(got):
-        return ("Your result is all zeros. A gradient of zeros (or a placeholder such as "
-                "np.zeros_like) is not an answer: compute it from the inputs.")
+        return ("Your result is all zeros, while the right one is not: a placeholder (such "
+                "as np.zeros_like) is not an answer; compute it from the inputs.")
     return ("Every entry of your result is the same number, while the right values differ "
             "from entry to entry: a constant or hard-coded value cannot be right; compute it "
             "from the inputs.")
