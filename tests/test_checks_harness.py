@@ -166,3 +166,88 @@ def test_ipython_shows_a_failed_check_as_its_message_alone():
     with pytest.raises(CheckFailed) as info:
         checks.check_backward_step("d_b2", lambda d_u5: d_u5.mean(axis=0))
     assert info.value._render_traceback_() == [f"\x1b[0;31mCheckFailed\x1b[0m: {info.value}"]
+
+
+# --------------------------------------------------------------------------- issue 19
+@pytest.mark.parametrize("run,where", [
+    (lambda: checks.check_forward(lambda params, X: (X @ params["W1"].T, {})),
+     "check_forward called it with params {'W1': (7, 5), 'b1': (5,), 'W2': (5, 4), "
+     "'b2': (4,)}, X (3, 7)"),
+    (lambda: checks.check_backward(lambda params, cache, Y, loss: cache["d_u5"]),
+     "check_backward called it with params {'W1': (6, 4), 'b1': (4,), 'W2': (4, 4), "
+     "'b2': (4,)}, cache {"),
+    (lambda: checks.check_loss(lambda y_hat, Y: y_hat @ Y, "mse"),
+     "check_loss(..., 'mse') called it with y_hat (4, 10), Y (4, 10)"),
+    (lambda: checks.check_sigmoid(lambda z: z @ z), "check_sigmoid called it with z (4, 5)"),
+])
+def test_the_note_on_a_students_exception_shows_shapes_never_values(run, where):
+    with pytest.raises(Exception) as info:
+        run()
+    assert not isinstance(info.value, CheckFailed)  # the student's own exception
+    note = "\n".join(getattr(info.value, "__notes__", []))
+    assert where in note
+    assert "array(" not in note and "0." not in note  # no values, only shapes
+
+
+def test_a_function_that_changes_a_dict_it_was_given_is_named():
+    def forward_storing_into_params(params, X):
+        y_hat, cache = bp.forward(params, X)
+        params["W1"] *= 1.0001  # a "tiny update" inside the forward pass
+        return y_hat, cache
+    rejects(checks.check_forward, forward_storing_into_params,
+            says=["changed its argument params['W1'] in place", "must not change"])
+
+    def backward_adding_to_cache(params, cache, Y, loss="mse"):
+        cache["d_u5"] = cache["y_hat"] - Y  # stores its work in the caller's cache
+        return bp.backward(params, cache, Y, loss=loss)
+    rejects(checks.check_backward, backward_adding_to_cache,
+            says="changed its argument cache['d_u5'] (added) in place")
+
+
+@pytest.mark.parametrize("value,says", [
+    (None, "received None"), ("0.5", "received str"), (lambda: 0.5, "received function"),
+    (np.ones(3), "an array of shape (3,)"), (float("nan"), "not a finite number"),
+])
+def test_a_number_that_is_not_one_is_a_named_check_failure(value, says):
+    rejects(checks.check_answer, "01-7", value, says=["exercise 01-7", says])
+
+
+def test_an_answer_of_one_entry_in_a_1_by_1_array_is_a_number(capsys):
+    _, cache = bp.forward(checks.TINY, checks.TINY_X)
+    d_u5 = (cache["y_hat"] - checks.TINY_Y) / len(checks.TINY_Y)  # (1, 1), as notebook 01's
+    checks.check_answer("01-7", d_u5)
+    assert "right" in capsys.readouterr().out
+    rejects(checks.check_answer, "01-7", d_u5 * 2, says="exercise 01-7")
+
+
+def test_float32_work_is_told_it_is_a_matter_of_precision():
+    message = rejects(checks.check_backward_step, "d_W2",
+                      lambda u3, d_u5: u3.astype(np.float32).T @ d_u5.astype(np.float32),
+                      says=["d_W2", "A precision matter, not a wrong formula",
+                            "your result is float32", "needs float64"])
+    assert "compare it with the formula" not in message
+    # computed in float32 and handed back as float64: the digits tell
+    rejects(checks.check_backward_step, "d_b2",
+            lambda d_u5: d_u5.astype(np.float32).sum(axis=0).astype(np.float64),
+            says=["A precision matter", "the digits agree only so far"])
+
+
+def test_a_result_off_by_a_constant_factor_does_not_show_the_factor():
+    message = rejects(checks.check_backward_step, "d_W1", lambda X, d_u2: 3.7 * X.T @ d_u2,
+                      says="times one constant factor (all larger)")
+    assert "3.7" not in message
+
+
+def test_an_sgd_epoch_that_updates_the_callers_params_in_place_is_named():
+    def sgd_epoch(params, X, Y, lr, batch_size, loss, rng):
+        order = rng.permutation(len(X))
+        for start in range(0, len(X), batch_size):
+            rows = order[start:start + batch_size]
+            _, cache = bp.forward(params, X[rows])
+            grads = bp.backward(params, cache, Y[rows], loss=loss)
+            for k in params:
+                params[k] -= lr * grads[k]  # changes the caller's start point
+        return params
+    rejects(checks.check_sgd_epoch, sgd_epoch,
+            says="your sgd_epoch changed its argument params['W1'], params['b1'], "
+                 "params['W2'], params['b2'] in place")

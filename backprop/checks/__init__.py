@@ -1,7 +1,8 @@
 """Checks for the exercises: call the student's function, say precisely what is wrong.
 
 Each ``check_*`` function calls the student's function on random inputs of its own (fixed
-seeds, so that the same mistake always gets the same message) and on real MNIST rows,
+seeds, so that the same mistake always gets the same message), on real MNIST rows and last
+on inputs drawn afresh on every call (so that an answer hard-coded for the fixed ones fails),
 compares the result with the package (``bp.sigmoid``, ``bp.forward``, ``bp.loss``,
 ``bp.backward``, or the same formulas step by step) and, for gradients, with central
 differences in float64.
@@ -21,10 +22,15 @@ differences in float64.
 
       exercise 1 is not written yet: write `sigmoid` above, then run this cell
 
+* A result that matches no known mistake is still described without giving the answer
+  away: all zeros, one number throughout, the right one times a constant factor (the factor
+  not shown), or a precision matter (float32; the checks need float64).
 * The student's function gets copies of the inputs, so nothing of the student's is
-  modified. When it raises anything else, its own exception and traceback come through
-  unchanged, with one note saying which check called it with what; the checker's frames
-  are hidden in IPython (``__tracebackhide__``).
+  modified; an argument it changes in place (an array, or an array or key of a dict such as
+  ``params`` or ``cache``) is named. When it raises anything else, its own exception and
+  traceback come through unchanged, with one note saying which check called it with what
+  (shapes only, never values); the checker's frames are hidden in IPython
+  (``__tracebackhide__``).
 
 Notebook 01 holds the exercises (sigmoid, forward, losses, the seven backward steps,
 central differences); notebooks 02-04 the SGD epoch, training and tuning.

@@ -17,7 +17,7 @@ import numpy as np
 
 from ..nn import backward, forward, loss
 from ..walkthrough import hand_example
-from .harness import fail
+from .harness import as_number, fail
 
 # notebook 01's 2-2-1 hand example, from its one definition (the walk-through's)
 TINY, TINY_X, TINY_Y = hand_example()
@@ -99,7 +99,8 @@ def check_answer(exercise: str, value: Any, **context: Any) -> None:
     if tol is None:
         ok = np.array_equal(np.asarray(value), np.asarray(right))
     else:
-        ok = np.isclose(float(value), right, rtol=0, atol=tol)
+        value = as_number(value, f"exercise {exercise}")  # CheckFailed for a wrong type
+        ok = np.isclose(value, right, rtol=0, atol=tol)
     if not ok:
         hint = ("Redo the table's rows one at a time and compare each with the code's values."
                 if exercise.startswith("01-") else

@@ -165,9 +165,37 @@ def fail(what: str, *lines: str) -> NoReturn:
     raise CheckFailed("\n".join([what, *(f"  {line}" for line in lines if line)]))
 
 
+def _describe(value: Any) -> str:
+    """An argument as the note on an exception shows it: arrays by shape, never by value."""
+    if isinstance(value, np.ndarray):
+        return f"{value.shape}" if value.dtype == np.float64 else f"{value.shape} {value.dtype}"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k!r}: {_describe(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, np.random.Generator):
+        return "a random generator"
+    text = repr(value)
+    return text if len(text) <= 40 else f"{type(value).__name__}"
+
+
 def _shapes(args: dict[str, Any]) -> str:
-    return ", ".join(f"{k} {np.shape(v)}" if isinstance(v, np.ndarray) else f"{k}={v!r}"
-                     for k, v in args.items())
+    return ", ".join(f"{k} {_describe(v)}" if isinstance(v, (np.ndarray, dict))
+                     else f"{k}={_describe(v)}" for k, v in args.items())
+
+
+def _changes(name: str, before: Any, after: Any) -> list[str]:
+    """What the student's function changed in the argument ``name``: arrays, dict entries."""
+    if isinstance(before, np.ndarray):
+        same = (isinstance(after, np.ndarray) and after.shape == before.shape
+                and np.array_equal(before, after, equal_nan=True))
+        return [] if same else [name]
+    if isinstance(before, dict) and isinstance(after, dict):
+        changed = [f"{name}[{k!r}] (added)" for k in after if k not in before]
+        changed += [f"{name}[{k!r}] (removed)" for k in before if k not in after]
+        for k in before:
+            if k in after:
+                changed += _changes(f"{name}[{k!r}]", before[k], after[k])
+        return changed
+    return []
 
 
 def call_student(fn: Callable, check: str, args: dict[str, Any]) -> Any:
@@ -208,13 +236,14 @@ def call_student(fn: Callable, check: str, args: dict[str, Any]) -> Any:
             exc.add_note(f"(raised by your {getattr(fn, '__name__', 'function')} when "
                          f"{check} called it with {_shapes(args)})")
         raise
-    for name, value in args.items():
-        if isinstance(value, np.ndarray) and not np.array_equal(value, copies[name],
-                                                                equal_nan=True):
-            fail(f"{check}: your {getattr(fn, '__name__', 'function')} changed its argument "
-                 f"{name!r} in place.",
-                 "Later steps read the same array; compute a new one instead "
-                 "(e.g. a = a * b, not a *= b).")
+    changed = [c for name, value in args.items() for c in _changes(name, value, copies[name])]
+    if changed:
+        what = ", ".join(repr(c) if "[" not in c else c for c in changed)
+        fail(f"{check}: your {getattr(fn, '__name__', 'function')} changed its argument "
+             f"{what} in place.",
+             "A function must not change what it is given: the caller (and later steps) "
+             "read the same arrays. Compute a new array instead (a = a * b, not a *= b; "
+             "d = {**params} or a new dict, not params[k] = ...).")
     return result
 
 
@@ -235,12 +264,55 @@ def as_array(value: Any, name: str, where: str) -> np.ndarray:
     __tracebackhide__ = True
     if value is None:
         fail(f"{name} {where}: your function returned None.", "Did you forget `return`?")
+    if isinstance(value, tuple) and len(value) == 2 and isinstance(value[1], dict):
+        fail(f"{name} {where}: expected an array, received a pair (array, dict).",
+             "Return the array alone, not (result, cache).")
     try:
         array = np.asarray(value, dtype=np.float64)
     except (TypeError, ValueError):
         fail(f"{name} {where}: expected an array of numbers, received "
              f"{type(value).__name__}.")
     return array
+
+
+def as_number(value: Any, name: str, where: str = "") -> float:
+    """``value`` as one float; CheckFailed naming ``name`` for anything else.
+
+    A NumPy scalar, a 0-d array and an array holding one number (say a (1, 1) ``d_u5``) are
+    numbers; ``None``, strings, functions, dicts and arrays of several numbers are not.
+
+    Parameters
+    ----------
+    value : any
+        What the student gave.
+    name : str
+        The quantity, as the message names it ("exercise 01-7", "quadratic loss").
+    where : str, optional
+        The inputs, as the message names them.
+
+    Returns
+    -------
+    float
+    """
+    __tracebackhide__ = True
+    label = f"{name} {where}".strip()
+    if value is None:
+        fail(f"{label}: received None, expected one number.", "Did you forget `return`?")
+    if isinstance(value, (str, bytes, dict)) or callable(value):
+        fail(f"{label}: expected one number, received {type(value).__name__}.",
+             "Pass the number itself (call the function, take the value out of the dict).")
+    try:
+        array = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        fail(f"{label}: expected one number, received {type(value).__name__}.")
+    if array.size != 1:
+        fail(f"{label}: expected one number, received an array of shape {array.shape}.",
+             "Pass the single entry you mean (e.g. a[0, 0]), or reduce the array "
+             "(a sum over the outputs, a mean over the samples).")
+    number = float(array.reshape(-1)[0])
+    if not np.isfinite(number):
+        fail(f"{label}: received {number}, not a finite number.")
+    return number
 
 
 def _which_mistake(got: np.ndarray, candidates: list[tuple[str, Any]]) -> str | None:
@@ -252,13 +324,45 @@ def _which_mistake(got: np.ndarray, candidates: list[tuple[str, Any]]) -> str | 
 
 
 def _scale_hint(got: np.ndarray, want: np.ndarray) -> str | None:
-    """'x times the right values' when ``got`` is a constant multiple of ``want``."""
-    if got.shape != want.shape or not np.any(want) or not np.all(np.isfinite(got)):
+    """Names a result that is a constant multiple of ``want`` (without the factor)."""
+    if got.shape != want.shape or got.size < 2 or not np.any(want) \
+            or not np.all(np.isfinite(got)):
         return None
     c = float(np.vdot(got, want) / np.vdot(want, want))
     if abs(c - 1) > 1e-6 and relative_error(got, c * want) < MATCH_BELOW:
-        return f"Your values are {c:.4g} times the right ones."
+        # the factor itself is not shown: dividing by it would pass without understanding
+        size = "smaller" if abs(c) < 1 else "larger"
+        return (f"Your values are the right ones times one constant factor (all {size}"
+                f"{', and of the opposite sign' if c < 0 else ''}): look for a constant "
+                "missing or extra, such as 1/n, 1/2, 2 or a sign.")
     return None
+
+
+def _constant_hint(got: np.ndarray, want: np.ndarray) -> str | None:
+    """Names a result that does not depend on the inputs: all zeros, one number throughout."""
+    if got.size == 1 and want.size == 1:
+        return ("Your result is 0, and the right one is not: a placeholder is not an "
+                "answer; compute it from the inputs.") if not np.any(got) else None
+    if got.size < 2 or np.ptp(want) == 0 or np.ptp(got) != 0:
+        return None
+    if not np.any(got):
+        return ("Your result is all zeros, while the right one is not: a placeholder (such "
+                "as np.zeros_like) is not an answer; compute it from the inputs.")
+    return ("Every entry of your result is the same number, while the right values differ "
+            "from entry to entry: a constant or hard-coded value cannot be right; compute it "
+            "from the inputs.")
+
+
+def _precision_hint(err: float, tol: float, dtype: Any) -> str | None:
+    """Names a right formula computed in too low a precision (float32, float16)."""
+    low = dtype is not None and np.dtype(dtype).kind == "f" and np.dtype(dtype).itemsize < 8
+    if err > (1e-2 if low else 1e-5):
+        return None  # too far off for rounding: a wrong formula
+    what = f"your result is {np.dtype(dtype)}" if low else "the digits agree only so far"
+    return (f"A precision matter, not a wrong formula ({what}): float32 keeps about 7 "
+            f"significant digits, and this check needs float64 (about 16) to tell a right "
+            f"formula from a wrong one, a relative error below {sci(tol)}. Compute in "
+            "float64: do not convert the inputs or the result to float32.")
 
 
 def compare(name: str, got: Any, want: np.ndarray, where: str, tol: float,
@@ -287,6 +391,7 @@ def compare(name: str, got: Any, want: np.ndarray, where: str, tol: float,
         The relative error, below ``tol``.
     """
     __tracebackhide__ = True
+    dtype = getattr(got, "dtype", None)
     got = as_array(got, name, where)
     if got.shape == want.shape and np.all(np.isfinite(got)) and relative_error(got, want) < tol:
         return relative_error(got, want)
@@ -302,5 +407,6 @@ def compare(name: str, got: Any, want: np.ndarray, where: str, tol: float,
         return err
     fail(f"{name} {where}: relative error {err:.1g} (float64; below {sci(tol)} is right), "
          f"shape {got.shape} as expected.",
-         f"Known mistake: {known}" if known else _scale_hint(got, want)
+         f"Known mistake: {known}" if known else _constant_hint(got, want)
+         or _precision_hint(err, tol, dtype) or _scale_hint(got, want)
          or "It matches none of the known mistakes: compare it with the formula line by line.")

@@ -59,3 +59,49 @@ class Right:
     check: str
     variant: str
     run: Callable[[], None]
+
+
+# the notebook each check belongs to, for the counts per notebook; "check_answer 02-4" and
+# the like name their notebook themselves
+NOTEBOOK_OF = {
+    "check_sigmoid": "01", "check_forward": "01", "check_loss": "01",
+    "check_backward_step": "01", "check_backward": "01", "check_numerical_gradient": "01",
+    "check_sgd_epoch": "02", "check_trained": "02", "check_tuning_choice": "03",
+    "check_test_accuracy": "04",
+}
+
+
+def notebook_of(check: str) -> str:
+    """The notebook ("01" ... "05") a catalogue entry's ``check`` belongs to.
+
+    Parameters
+    ----------
+    check : str
+        ``Wrong.check`` or ``Right.check``, e.g. ``"check_backward_step d_u2"`` or
+        ``"check_answer 02-4"``.
+
+    Returns
+    -------
+    str
+        Two digits, or ``"?"`` for a check not listed in :data:`NOTEBOOK_OF`.
+    """
+    name, _, detail = check.partition(" ")
+    if name == "check_answer" and detail[:2].isdigit():
+        return detail[:2]
+    return NOTEBOOK_OF.get(name, "?")
+
+
+def load(name: str):
+    """The catalogue module ``name`` of :data:`MODULES`, or None while it does not exist yet.
+
+    Each notebook's entries are written on their own branch; a module that is not there yet
+    is skipped, while an import error inside a module that exists is raised.
+    """
+    import importlib
+
+    try:
+        return importlib.import_module(f"{__name__}.{name}")
+    except ModuleNotFoundError as exc:
+        if exc.name == f"{__name__}.{name}":
+            return None
+        raise
