@@ -322,8 +322,8 @@ def check_test_accuracy(accuracy_of: Callable, params: dict[str, np.ndarray],
              "the check tried, and that is wrong here.",
              "It must compute the share from the params, X and y passed in, not return one "
              "number (written in, or computed once from outside).")
-    fail(f"{where}: your accuracy_of returned {values[first]:.6g}, which is not the share of "
-         "these rows whose largest output is the digit y.",
+    fail(f"{where}: what your accuracy_of returned is not the share of these rows whose "
+         "largest output is the digit y.",
          "Known mistake: " + " Or: ".join(known) if known else
          "It matches none of the known mistakes: y_hat, _ = bp.forward(params, X); the "
          "prediction is y_hat.argmax(axis=1); the accuracy is the mean of (prediction == y).")

@@ -63,7 +63,7 @@ def what_changed(original: Any, passed: Any, name: str) -> str | None:
             return name
         return next((w for i, (a, b) in enumerate(zip(original, passed, strict=True))
                      if (w := what_changed(a, b, f"{name}[{i}]"))), None)
-    return None
+    return None if _same(original, passed) else name
 
 
 def describe(args: dict[str, Any]) -> str:
@@ -83,8 +83,11 @@ def describe(args: dict[str, Any]) -> str:
 
 
 def _same(a: Any, b: Any) -> bool:
-    if isinstance(a, dict | list | np.ndarray):
+    if isinstance(a, dict | list | np.ndarray | pd.DataFrame):
         return what_changed(a, b, "") is None
+    if not isinstance(a, int | float | complex | str | bytes | tuple | np.generic) or \
+            a is None:
+        return True  # nothing else of ours is passed: a Generator, or an object without ==
     try:
         return bool(a == b) or (a != a and b != b)  # NaN equals NaN here
     except (TypeError, ValueError):

@@ -99,7 +99,7 @@ def sgd(update="new", sign=1.0, order_from="rng", start=0, short=0, whole_set=Fa
         elif order_from == "own generator":
             order = np.random.default_rng(0).permutation(n)
         elif order_from == "np.random":
-            order = np.random.permutation(n)
+            order = np.random.permutation(n)  # noqa: NPY002  (the mistake itself)
         else:  # "file order"
             order = np.arange(n)
         if cache_order:
