@@ -72,8 +72,8 @@ def _mistakes(current, X, Y, lr, batch_size, kind, order, identity, previous):
          "order = rng.permutation(len(X)) at the start of EVERY epoch and take X[rows], Y[rows].",
          ref(order=identity)),
         ("it drops the last partial batch: 23 rows in batches of 5 leave a last batch of 3, "
-         "which must be trained on too (range(0, len(X), batch_size); the slice stops at the "
-         "end by itself).",
+         "which must be trained on too (range(0, len(X), batch_size), and the slice stops at "
+         "the end).",
          ref(batches=lambda o: [o[s:s + batch_size] for s in range(0, n - batch_size + 1,
                                                                      batch_size)])),
         ("the batch loop is off by one: it starts at row 1 of the order, so order[0] is never "
