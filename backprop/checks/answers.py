@@ -109,7 +109,8 @@ def tiny_mistakes() -> list[tuple[str, str, float]]:
          "cross-entropy sigma'(u5) cancels.", (y_hat - 1.0) * y_hat * (1 - y_hat)),
         ("01-7", "the sign is wrong: d_u5 = y_hat - y, not y - y_hat.", 1.0 - y_hat),
         ("01-7", "that is y_hat itself: d_u5 is y_hat minus the target.", y_hat),
-        ("01-7", "that is the cross-entropy loss, not its derivative d_u5.",
+        ("01-7", "that is the cross-entropy loss, not its derivative: d_u5 = dL/du5, which "
+         "for the cross-entropy is y_hat - y.",
          loss(cache["y_hat"], TINY_Y, "cross_entropy")),
     ]
 
@@ -125,7 +126,8 @@ def _fixed_mistakes(exercise: str, **_: Any) -> list[tuple[str, Any]]:
          "mean's, so the rate must shrink, not grow.", 0.1),
         ("that divides by the training set's size, but the sum is over one minibatch of 10 "
          "samples, not over all 3000.", 0.01 / 3000),
-        ("that divides by the batch size twice.", 0.01 / 100),
+        ("that divides by the batch size twice: the sum is 10 times the mean, so divide "
+         "once.", 0.01 / 100),
     ]
 
 

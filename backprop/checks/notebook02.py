@@ -97,7 +97,8 @@ def _mistakes(current, X, Y, lr, batch_size, kind, order, identity, previous):
          "after the loop.", ref(stop_after=1)),
         ("it ignores `loss` and always uses the quadratic loss: pass loss=loss to your backward.",
          reference_epoch(current, X, Y, lr, batch_size, "mse", order)),
-        ("it returns the parameters from the start of the epoch unchanged.", current),
+        ("it returns the parameters from the start of the epoch unchanged. Step every "
+         "parameter after each minibatch and return the stepped ones.", current),
     ]
 
 

@@ -118,7 +118,7 @@ def _judge_tuning(got: Any, runs: pd.DataFrame, where: str) -> tuple:
     got_values = np.array([tried[k] for k in keys])
     for says, candidate in quantities:
         want = np.array([candidate.get(k, np.nan) for k in keys])
-        if np.allclose(got_values, want, rtol=1e-9, atol=1e-12):
+        if np.allclose(got_values, want, rtol=1e-9, atol=1e-12, equal_nan=True):
             if not says:
                 break
             fail(f"tune {where}: your tried values are {says}.",
