@@ -23,6 +23,8 @@ REPORT_BEST_VAL = 0.9029  # the report's best validation accuracy (Table II, lr 
 RUN_COLUMNS = ("lr", "hidden", "seed", "val_acc", "train_acc", "val_loss", "train_loss",
                "best_val_acc", "history")
 TUNE_FIX = "tried = {(lr, hidden): mean final validation accuracy over the seeds, ...}"
+RUNS_FIX = ("work on runs.groupby(...), or on a copy (frame = runs.copy()): both make new "
+            "tables and leave runs as it is.")
 
 
 # --------------------------------------------------------------------------- tuning
@@ -144,7 +146,7 @@ def _judge_tuning(got: Any, runs: pd.DataFrame, where: str) -> tuple:
         fail(f"tune {where}: choice {choice_in!r} is not one of the settings in tried"
              + (" (it is (hidden, lr), swapped)." if choice[::-1] in tried else "."),
              "choice = max(tried, key=tried.get): a key of tried, (lr, hidden).")
-    if choice != best:
+    if right[choice] < right[best]:  # a tie with the best is as good a choice
         worst = min(right, key=right.get)
         fail(f"tune {where}: choice {choice_in!r} is not the setting with the largest value "
              "in tried"
@@ -192,10 +194,10 @@ def check_tuning_choice(tune_fn: Callable, runs: pd.DataFrame) -> None:
     missing = [c for c in RUN_COLUMNS if c not in getattr(runs, "columns", ())]
     if missing:
         raise ValueError(f"runs must be bp.sweep's table of runs; missing columns {missing}")
-    first = call_unchanged(tune_fn, "check_tuning_choice", {"runs": runs}, TUNE_FIX)
+    first = call_unchanged(tune_fn, "check_tuning_choice", {"runs": runs}, RUNS_FIX)
     tried, choice = _judge_tuning(first, runs, "(the runs passed in)")
     other = other_runs(runs)
-    second = call_unchanged(tune_fn, "check_tuning_choice", {"runs": other}, TUNE_FIX)
+    second = call_unchanged(tune_fn, "check_tuning_choice", {"runs": other}, RUNS_FIX)
     if isinstance(second, tuple) and len(second) == 2 and isinstance(second[0], dict) and \
             second[1] == choice and dict(second[0]) == dict(tried):
         fail("tune (other runs: the check's own, its settings' results moved round): your "
