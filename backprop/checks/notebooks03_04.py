@@ -126,6 +126,12 @@ def _judge_tuning(got: Any, runs: pd.DataFrame, where: str) -> tuple:
             fail(f"tune {where}: your tried values are {says}.",
                  f"{TUNE_FIX}.")
     else:
+        if np.allclose(got_values, [right[k] for k in keys], rtol=1e-6, atol=0):
+            fail(f"tune {where}: your tried values agree with the mean final validation "
+                 "accuracies to about 7 significant digits, float32's precision: a matter of "
+                 "precision, not of the method.",
+                 "The check needs them to 9 digits (relative error below 1e-9): keep them as "
+                 "Python floats or float64, e.g. float(acc), not np.float32(acc).")
         if np.allclose(got_values, [right[k] for k in keys], rtol=0, atol=5e-4):
             fail(f"tune {where}: your tried values agree with the mean final validation "
                  "accuracies only to a few digits: rounded, or written in by hand?",

@@ -216,6 +216,11 @@ def percent_in_place(runs):
     return tune_with()(runs)
 
 
+def in_float32(runs):
+    tried, choice = tune_with()(runs)
+    return {k: np.float32(v) for k, v in tried.items()}, choice
+
+
 def grouped_by_lr_only(runs):
     means = runs.groupby("lr")["val_acc"].mean()
     tried = {float(lr): float(v) for lr, v in means.items()}
