@@ -116,10 +116,10 @@ def call_unchanged(fn: Callable, check: str, args: dict[str, Any], fix: str) -> 
     received: list[tuple] = []
 
     @functools.wraps(fn)
-    def spy(*values):
+    def spy(*values, **named):  # what the function received, in the order of ``args``
         __tracebackhide__ = True
-        received.append(values)
-        return fn(*values)
+        received.append((*values, *(named[k] for k in args if k in named)))
+        return fn(*values, **named)
 
     try:
         result = call_student(spy, check, args)
