@@ -89,6 +89,9 @@ def _mistakes(current, X, Y, lr, batch_size, kind, order, identity, previous):
         ("each step is batch_size times too large: the gradient of the mean loss is used "
          "already, so the step is w - lr * d_w, not w - lr * batch_size * d_w.",
          ref(scale=float(batch_size))),
+        ("each step is batch_size times too small: the gradient of the mean loss is already "
+         "divided by the batch size, so the step is w - lr * d_w, not w - lr / batch_size * "
+         "d_w.", ref(scale=1 / batch_size)),
         ("X is shuffled but Y is not: take the same rows of both, X[rows] and Y[rows].",
          ref(shuffle_Y=False)),
         ("every step uses the gradient of the whole set, not of its minibatch: run forward and "

@@ -90,6 +90,8 @@ SGD = [
     sgd_wrong("ignores lr", ("ignores lr",), "Multiply the gradient by lr", lr_used=1.0),
     sgd_wrong("steps with the summed gradient (lr * batch_size)",
               ("batch_size times too large",), "not w - lr * batch_size * d_w", scale=5.0),
+    sgd_wrong("divides lr by the batch size (a mean of a mean)",
+              ("batch_size times too small",), "not w - lr / batch_size * d_w", scale=0.2),
     sgd_wrong("computes in float32", ("float32", "precision"), "keep the dtype you are given",
               dtype=np.float32),
     sgd_wrong("forgets to return", ("returned None",), "Return the new parameters",
