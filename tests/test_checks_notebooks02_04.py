@@ -42,7 +42,7 @@ def test_sgd_epoch_that_drops_the_last_partial_batch():
 
 
 # --------------------------------------------------------------------------- trained, tuned, tested
-def test_trained_tuning_and_test_answers(mnist):
+def test_trained_and_test_accuracy(mnist):
     params = bp.init_params([784, 30, 10], np.random.default_rng(0))
     rejects(checks.check_trained, params, mnist, says="below 85 %")
     params, _ = bp.train(params, mnist.train, lr=1.0, n_epochs=5, loss="cross_entropy",
@@ -50,19 +50,18 @@ def test_trained_tuning_and_test_answers(mnist):
     val = checks.check_trained(params, mnist)
     assert val >= 0.85
 
-    tried = {(1.0, 110): 0.93, (0.1, 110): 0.91, (1.0, 30): 0.92}
-    checks.check_tuning_choice(tried, (1.0, 110))
-    rejects(checks.check_tuning_choice, tried, (0.1, 110), says="has 93.00 %")
-    rejects(checks.check_tuning_choice, tried, (3.0, 110), says="not one of the settings")
-    rejects(checks.check_tuning_choice, {k: 100 * v for k, v in tried.items()}, (1.0, 110),
-            says="percentages")
-    rejects(checks.check_tuning_choice, {(0.001, 110): 0.895}, (0.001, 110),
-            says="does not beat the report's 90.29 %")
+    def accuracy_of(params, X, y):
+        return float(np.mean(bp.forward(params, X)[0].argmax(axis=1) == y))
 
+    checks.check_test_accuracy(accuracy_of, params, mnist)
     test = bp.accuracy(params, mnist.test.X, mnist.test.y)
-    checks.check_test_accuracy(test, params, mnist)
-    rejects(checks.check_test_accuracy, 100 * test, params, mnist, says="percentage")
-    rejects(checks.check_test_accuracy, val, params, mnist, says="the validation accuracy")
+    message = rejects(checks.check_test_accuracy, lambda p, X, y: test, params, mnist,
+                      says="whole test set")
+    assert f"{test:.4f}" not in message and f"{test:.3f}" not in message  # never the answer
+    rejects(checks.check_test_accuracy, lambda p, X, y: 100 * accuracy_of(p, X, y), params,
+            mnist, says="percentage")
+    with pytest.raises(TypeError, match="pass accuracy_of itself"):
+        checks.check_test_accuracy(test, params, mnist)
 
 
 def test_a_students_own_plain_functions_train_past_85_percent(mnist):
@@ -95,3 +94,114 @@ def test_an_unwritten_sgd_epoch_is_one_calm_line():
         checks.check_sgd_epoch(plain_sgd_epoch)
     assert info.value._render_traceback_() == [
         "exercise 2 is not written yet: write `plain_sgd_epoch` above, then run this cell"]
+
+
+# --------------------------------------------------------------------------- arguments
+def test_an_sgd_epoch_that_changes_the_callers_params_is_named():
+    def in_place(params, X, Y, lr, batch_size, loss, rng):
+        order = rng.permutation(len(X))
+        for start in range(0, len(X), batch_size):
+            rows = order[start:start + batch_size]
+            _, cache = bp.forward(params, X[rows])
+            grads = bp.backward(params, cache, Y[rows], loss=loss)
+            for key in params:
+                params[key] -= lr * grads[key]  # the caller's arrays
+        return params
+    rejects(checks.check_sgd_epoch, in_place,
+            says=["changed its argument params['W1'] in place", "build new values instead"])
+
+
+def test_what_changed_names_the_part_of_a_dict_or_table():
+    import pandas as pd
+
+    from backprop.checks.unchanged import describe, what_changed
+
+    params = {"W1": np.zeros((2, 3)), "b1": np.zeros(3)}
+    changed = {"W1": np.zeros((2, 3)), "b1": np.ones(3)}
+    assert what_changed(params, changed, "params") == "params['b1']"
+    assert what_changed(params, {"W1": params["W1"]}, "params") == "params (its keys)"
+    assert what_changed(params, {k: v.copy() for k, v in params.items()}, "params") is None
+    runs = pd.DataFrame({"lr": [0.1, 1.0], "history": [{"a": [1]}, {"a": [2]}]})
+    assert what_changed(runs, runs.assign(x=1), "runs") == "runs (its columns)"
+    assert what_changed(runs, runs.iloc[::-1], "runs") == \
+        "runs (the order or index of its rows)"
+    nested = runs.copy(deep=True)
+    nested["history"] = [{"a": [1]}, {"a": [3]}]
+    assert what_changed(runs, nested, "runs") == "runs['history']"
+    assert describe({"params": params, "X": np.zeros((5, 2)), "runs": runs}) == \
+        "params {W1 (2, 3), b1 (3,)}, X (5, 2), runs (a table of 2 rows)"
+
+
+# --------------------------------------------------------------------------- tuning
+@pytest.fixture(scope="module")
+def grid_runs():
+    base = dict(hidden=110, lr=1e-2, n_epochs=100, batch_size=10, loss="cross_entropy",
+                init="normal_scaled")
+    return bp.sweep([dict(base, hidden=h, lr=lr, seed=s) for h in [30, 110, 200]
+                     for lr in [0.01, 0.1, 1.0] for s in [0, 1, 2]], progress=False)
+
+
+def tune(runs):
+    means = runs.groupby(["lr", "hidden"])["val_acc"].mean()
+    tried = {(float(lr), int(h)): float(v) for (lr, h), v in means.items()}
+    return tried, max(tried, key=tried.get)
+
+
+def test_the_right_tune_passes_on_the_notebooks_grid(grid_runs, capsys):
+    checks.check_tuning_choice(tune, grid_runs)
+    out = capsys.readouterr().out
+    assert out.startswith("tune: tried holds the mean final validation accuracy of all 9")
+
+
+def test_tuning_on_the_training_accuracy_is_named_and_never_called_validation(grid_runs):
+    def on_training(runs):
+        means = runs.groupby(["lr", "hidden"])["train_acc"].mean()
+        tried = {(float(lr), int(h)): float(v) for (lr, h), v in means.items()}
+        return tried, max(tried, key=tried.get)
+    message = rejects(checks.check_tuning_choice, on_training, grid_runs,
+                      says="mean *training* accuracy")
+    assert "100.00 %" not in message and "validation accuracy 1" not in message
+
+
+def test_swapped_keys_are_named_before_the_next_cell_can_misprint_them(grid_runs):
+    def swapped(runs):
+        means = runs.groupby(["hidden", "lr"])["val_acc"].mean()
+        tried = {(int(h), float(lr)): float(v) for (h, lr), v in means.items()}
+        return tried, max(tried, key=tried.get)
+    rejects(checks.check_tuning_choice, swapped, grid_runs, says="(hidden, lr), swapped")
+
+
+def test_a_hard_coded_tune_fails_on_the_checks_other_runs(grid_runs):
+    answer = tune(grid_runs)
+    rejects(checks.check_tuning_choice, lambda runs: answer, grid_runs,
+            says=["other runs", "same tried and choice"])
+    other = checks.notebooks03_04.other_runs(grid_runs)
+    assert tune(other)[1] != answer[1]  # the right choice moves, so a fixed one fails
+    with pytest.raises(TypeError, match="pass tune itself"):
+        checks.check_tuning_choice(answer[0], grid_runs)
+
+
+def test_an_unwritten_tune_or_accuracy_of_is_one_calm_line(mnist, grid_runs):
+    def tune(runs):
+        raise NotImplementedError("exercise 1: tune")
+
+    def accuracy_of(params, X, y):
+        raise NotImplementedError("exercise 1: accuracy_of")
+    with pytest.raises(checks.ExerciseNotWritten, match="write `tune` above"):
+        checks.check_tuning_choice(tune, grid_runs)
+    params = bp.init_params([784, 30, 10], np.random.default_rng(0))
+    with pytest.raises(checks.ExerciseNotWritten, match="write `accuracy_of` above"):
+        checks.check_test_accuracy(accuracy_of, params, mnist)
+
+
+def test_an_error_inside_accuracy_of_gets_the_note_and_a_hint(mnist):
+    params = bp.init_params([784, 30, 10], np.random.default_rng(0))
+
+    def accuracy_of(params, X, y):
+        return float(np.mean(bp.forward(params, X).argmax(axis=1) == y))
+    with pytest.raises(AttributeError) as info:
+        checks.check_test_accuracy(accuracy_of, params, mnist)
+    notes = "\n".join(info.value.__notes__)
+    assert "(raised by your accuracy_of when check_test_accuracy called it with params " \
+        "{W1 (784, 30), b1 (30,), W2 (30, 10), b2 (10,)}, X (500, 784), y (500,))" in notes
+    assert "y_hat, _ = bp.forward(params, X)" in notes

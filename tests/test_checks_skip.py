@@ -30,3 +30,20 @@ def test_skip_if_unfinished_skips_cells_that_need_a_skipped_cells_results(capsys
     out = capsys.readouterr().out
     assert "needs 'undefined_name', which a cell above did not define because it was " \
         "skipped (exercise 4a: d_u5_from was not written yet)" in out
+
+
+def test_a_graded_cell_fails_with_one_calm_line(monkeypatch):
+    monkeypatch.setattr(skip, "_SKIPPED", [])
+    with pytest.raises(checks.ExerciseNotWritten) as info, \
+            checks.skip_if_unfinished(graded=True):
+        raise NotImplementedError("exercise 2: plain_sgd_epoch")
+    assert info.value._render_traceback_() == [
+        "exercise 2 is not written yet: write `plain_sgd_epoch` above, then run this cell"]
+    with pytest.raises(checks.ExerciseNotWritten, match="an exercise this cell needs"), \
+            checks.skip_if_unfinished(graded=True):
+        raise NotImplementedError  # nbgrader's bare stub
+    with pytest.raises(checks.ExerciseNotWritten, match="needs 'own'"), \
+            checks.skip_if_unfinished(graded=True):
+        own  # noqa: B018, F821
+    with pytest.raises(ZeroDivisionError), checks.skip_if_unfinished(graded=True):
+        1 / 0  # noqa: B018

@@ -105,8 +105,8 @@ def test_the_teachers_notebook_01_has_every_exercise_of_the_issue():
                                  "checks.check_backward(plain_backward)",
                                  "checks.check_sgd_epoch(plain_sgd_epoch)",
                                  "checks.check_trained(own, data)"]),
-    ("03_hyperparameter_tuning", ["1"], ["checks.check_tuning_choice(tried, choice)"]),
-    ("04_test_evaluation", ["1"], ["checks.check_test_accuracy(test_acc"]),
+    ("03_hyperparameter_tuning", ["1"], ["checks.check_tuning_choice(tune, grid_runs)"]),
+    ("04_test_evaluation", ["1"], ["checks.check_test_accuracy(accuracy_of, "]),
 ])
 def test_the_teachers_notebooks_02_to_04_have_their_exercises_and_checks(name, labels, calls):
     nb = nbformat.read(ROOT / "notebooks" / f"{name}.ipynb", as_version=4)

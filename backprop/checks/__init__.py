@@ -44,7 +44,9 @@ The modules, one job each (a module uses only the public names of the others):
 ``reference``      the right formulas of the seven backward steps, central differences
 ``mistakes``       the catalogue of known mistakes of the backward pass
 ``notebook01``     the checks of notebook 01
-``notebooks02_04`` the checks of notebooks 02-04
+``notebook02``     the checks of notebook 02: the SGD epoch, the trained network
+``notebooks03_04`` the checks of notebooks 03 and 04: the tuning choice, ``accuracy_of``
+``unchanged``      calling a student's function and naming a dict or table it changed
 ``answers``        :func:`check_answer` for the end-of-notebook exercises
 ``skip``           :func:`skip_if_unfinished` for the student edition
 =================  ==========================================================================
@@ -66,13 +68,8 @@ from .notebook01 import (
     check_numerical_gradient,
     check_sigmoid,
 )
-from .notebooks02_04 import (
-    REPORT_BEST_VAL,
-    check_sgd_epoch,
-    check_test_accuracy,
-    check_trained,
-    check_tuning_choice,
-)
+from .notebook02 import check_sgd_epoch, check_trained
+from .notebooks03_04 import REPORT_BEST_VAL, check_test_accuracy, check_tuning_choice
 from .reference import RIGHT, STEPS
 from .skip import skip_if_unfinished
 
