@@ -38,3 +38,10 @@ def test_bench_widgets_runs_and_prints_its_figures():
                          "the app (issue 21 rebuilds it); its smoke run comes with that fix")
 def test_bench_classroom_runs():
     run("bench_classroom.py", "--smoke")
+
+
+def test_bench_checks_runs_and_prints_its_table():
+    out = run("bench_checks.py", "--smoke")
+    for line in ("reference: forward + backward", "check_backward_step d_W1", "check_sgd_epoch",
+                 "load average after"):
+        assert line in out, f"bench_checks's output lacks {line!r}:\n{out}"

@@ -17,7 +17,7 @@ import numpy as np
 
 from ..nn import accuracy, backward, forward, loss
 from ..walkthrough import hand_example
-from .harness import fail, sci
+from .harness import as_number, fail, sci
 
 # notebook 01's 2-2-1 hand example, from its one definition (the walk-through's)
 TINY, TINY_X, TINY_Y = hand_example()
@@ -217,19 +217,10 @@ FRACTIONS = ("02-7", "04-5")  # answers that are fractions: 100 times one is a p
 
 
 def _one_number(exercise: str, value: Any) -> float:
-    """``value`` as a float: a number or an array of one number; CheckFailed otherwise."""
+    """``value`` as a float: a number or an array of one number (a (1, 1) ``d_u5`` too);
+    CheckFailed otherwise (:func:`~backprop.checks.harness.as_number`)."""
     __tracebackhide__ = True
-    if value is None:
-        fail(f"exercise {exercise}: the answer is None.", "Did you forget `return`, or to "
-             "assign the value you computed?")
-    try:
-        array = np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
-        fail(f"exercise {exercise}: expected a number, received {type(value).__name__}.")
-    if array.size != 1:
-        fail(f"exercise {exercise}: expected one number, received an array of shape "
-             f"{array.shape}.", "Give the one value the exercise asks for.")
-    return float(array.reshape(-1)[0])  # a (1, 1) array such as d_u5 is one number too
+    return as_number(value, f"exercise {exercise}")
 
 
 def check_answer(exercise: str, value: Any, **context: Any) -> None:

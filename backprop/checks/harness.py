@@ -198,7 +198,8 @@ def _changes(name: str, before: Any, after: Any) -> list[str]:
     return []
 
 
-def call_student(fn: Callable, check: str, args: dict[str, Any]) -> Any:
+def call_student(fn: Callable, check: str, args: dict[str, Any], *,
+                 report_changes: bool = True) -> Any:
     """``fn(**args)`` on copies of ``args``; a student's exception passes through, noted.
 
     Parameters
@@ -210,6 +211,9 @@ def call_student(fn: Callable, check: str, args: dict[str, Any]) -> Any:
     args : dict
         The arguments by name; a ``numpy.random.Generator`` is passed as it is, everything
         else as a deep copy.
+    report_changes : bool
+        Fail when ``fn`` changed an argument in place (False: the caller reports it, in its
+        own words, as ``unchanged.call_unchanged`` does).
 
     Returns
     -------
@@ -236,7 +240,8 @@ def call_student(fn: Callable, check: str, args: dict[str, Any]) -> Any:
             exc.add_note(f"(raised by your {getattr(fn, '__name__', 'function')} when "
                          f"{check} called it with {_shapes(args)})")
         raise
-    changed = [c for name, value in args.items() for c in _changes(name, value, copies[name])]
+    changed = [c for name, value in args.items() for c in _changes(name, value, copies[name])
+               if report_changes]
     if changed:
         what = ", ".join(repr(c) if "[" not in c else c for c in changed)
         fail(f"{check}: your {getattr(fn, '__name__', 'function')} changed its argument "

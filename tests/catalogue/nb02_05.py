@@ -109,7 +109,7 @@ SGD = [
           "compare the loop with this", True),
     Wrong("check_sgd_epoch", "shuffles X in place (rng.shuffle(X))",
           lambda: checks.check_sgd_epoch(shuffles_X_in_place),
-          ("changed its argument 'X' in place",), "compute a new one instead"),
+          ("changed its argument X in place",), "build new values instead"),
 ]
 
 
@@ -285,8 +285,8 @@ ACCURACY = [
               lambda params, X, y: bp.forward(params, X)[0].argmax(axis=1) == y),
     acc_wrong("rounds to two digits", ("rounds",), "unrounded",
               lambda params, X, y: round(acc_right(params, X, y), 2)),
-    acc_wrong("changes X in place", ("changed its argument 'X' in place",),
-              "compute a new one instead", scale_X_in_place),
+    acc_wrong("changes X in place", ("changed its argument X in place",),
+              "build new values instead", scale_X_in_place),
     acc_wrong("forgets to return", ("returned None",), "forget `return`",
               lambda params, X, y: None),
 ]
@@ -334,7 +334,7 @@ ANSWERS = [
     answer_wrong("01-7", "the loss, not its derivative",
                  tiny(9), ("not its derivative",), "y_hat - y"),
     answer_wrong("01-7", "a (1, 2) array", np.zeros((1, 2)), ("expected one number",),
-                 "Give the one value"),
+                 "Pass the single entry you mean"),
     answer_wrong("01-7", "rounded to two digits (a guess near it)", -0.48, ("is rounded",),
                  "give all the digits", gaming=True),
     answer_wrong("02-4", "Run 2's rate unchanged", 0.01, ("Run 2's rate",),
