@@ -1,0 +1,188 @@
+"""Grading with nbgrader, end to end: release, three submissions, autograde, the scores.
+
+In a temporary course folder: scripts/make_nbgrader.py writes the source assignments from
+the teacher's notebooks, ``nbgrader generate_assignment`` releases them (they must hold no
+solution), three students hand in notebooks 01 and 03, ``nbgrader autograde`` grades them,
+and the gradebook must give what a teacher would: full marks for the teacher's solutions,
+full marks less the two steps' points for two wrong backward steps, full marks less the
+tuning's points for a choice made on training accuracy. The commands are the ones
+TEACHING.md gives a teacher. Notebooks 02 and 04 are released but not autograded here (they
+train and evaluate for a minute each; their checks have their own tests).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import make_nbgrader
+import make_student
+import nbformat
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+TEACHER = {path.stem: path for path in make_student.teacher_notebooks()}
+GRADED = ("01_derivation", "03_hyperparameter_tuning")  # the assignments autograded here
+
+# Each wrong submission: (assignment, exercise cell's grade_id, the teacher's line, the
+# student's line), and the check cells that must then fail.
+TWO_STEPS_WRONG = [
+    ("01_derivation", "exercise-4b", "return u3.T @ d_u5", "return d_u5.T @ u3"),  # transposed
+    ("01_derivation", "exercise-4g", "return d_u2.sum(axis=0)", "return d_u2"),  # not summed
+]
+TUNED_ON_TRAINING = [
+    ("03_hyperparameter_tuning", "exercise-1",
+     'means = runs.groupby(["lr", "hidden"])["val_acc"].mean()',
+     'means = runs.groupby(["lr", "hidden"])["train_acc"].mean()'),
+]
+STUDENTS = {
+    "all-correct": ([], set()),
+    "two-steps-wrong": (TWO_STEPS_WRONG, {("01_derivation", "check-4b"),
+                                          ("01_derivation", "check-4g")}),
+    "tuned-on-training": (TUNED_ON_TRAINING, {("03_hyperparameter_tuning", "check-1")}),
+}
+
+pytestmark = pytest.mark.skipif(
+    not os.environ.get("CI") and subprocess.run(
+        [sys.executable, "-c", "import nbgrader"], capture_output=True).returncode != 0,
+    reason="nbgrader is not installed: pip install -e .[grading] (make test installs it)")
+
+
+def nbgrader(course: Path, *args: str) -> subprocess.CompletedProcess:
+    """Run ``nbgrader *args`` in ``course`` as a teacher would, in this Python's environment."""
+    env = dict(os.environ)
+    bin_dir = str(Path(sys.executable).parent)  # nbgrader runs `alembic` from the PATH
+    env["PATH"] = os.pathsep.join([bin_dir, env.get("PATH", "")])
+    # the kernels that autograding starts import this checkout's backprop
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    result = subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=course, env=env,
+                            capture_output=True, text=True, stdin=subprocess.DEVNULL)
+    assert result.returncode == 0, f"nbgrader {' '.join(args)} failed:\n{result.stderr[-4000:]}"
+    return result
+
+
+def solution(cell) -> str:
+    """The teacher's cell as a student who solved it hands it in: the markers removed."""
+    return "\n".join(line for line in cell.source.split("\n")
+                     if line.strip() not in (make_student.BEGIN, make_student.END))
+
+
+def submission(course: Path, assignment: str, mistakes: list[tuple[str, str, str, str]]):
+    """The released notebook of ``assignment``, filled in with the teacher's solutions and
+    then the ``mistakes`` (each must change its cell: a changed solution fails here)."""
+    name = TEACHER[assignment].name
+    source = nbformat.read(course / "source" / assignment / name, as_version=4)
+    answers = {c.metadata["nbgrader"]["grade_id"]: solution(c) for c in source.cells
+               if c.metadata.get("nbgrader", {}).get("solution")}
+    for where, grade_id, right, wrong in mistakes:
+        if where == assignment:
+            assert right in answers[grade_id], f"{name} {grade_id} no longer has {right!r}"
+            answers[grade_id] = answers[grade_id].replace(right, wrong)
+    nb = nbformat.read(course / "release" / assignment / name, as_version=4)
+    filled = 0
+    for cell in nb.cells:
+        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if cell.metadata.get("nbgrader", {}).get("solution"):
+            assert "raise NotImplementedError()" in cell.source  # nbgrader's stub
+            cell.source = answers[grade_id]
+            filled += 1
+    assert filled == len(answers) > 0
+    return nb
+
+
+@pytest.fixture(scope="module")
+def course(tmp_path_factory):
+    """A course with every assignment released and three students' 01 and 03 autograded."""
+    course = tmp_path_factory.mktemp("course")
+    make_nbgrader.write_course(list(TEACHER.values()), course)
+    nbgrader(course, "generate_assignment", "*")
+    for student, (mistakes, _) in STUDENTS.items():
+        for assignment in GRADED:
+            target = course / "submitted" / student / assignment / TEACHER[assignment].name
+            target.parent.mkdir(parents=True)
+            nbformat.write(submission(course, assignment, mistakes), target)
+    for assignment in GRADED:
+        nbgrader(course, "autograde", assignment)
+    return course
+
+
+def scores(course: Path) -> dict:
+    """{student: {(assignment, grade_id): (score, max_score)}} from the course's gradebook."""
+    from nbgrader.api import Gradebook
+
+    found = {}
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
+        for student in STUDENTS:
+            found[student] = {}
+            for assignment in GRADED:
+                sub = gradebook.find_submission(assignment, student)
+                for nb in sub.notebooks:
+                    for grade in nb.grades:
+                        found[student][(assignment, grade.name)] = (grade.score,
+                                                                    grade.max_score)
+    return found
+
+
+def test_the_points_in_the_notebooks_add_up_to_their_totals():
+    for assignment, path in TEACHER.items():
+        nb = nbformat.read(path, as_version=4)
+        if make_nbgrader.has_exercises(nb):
+            points = make_nbgrader.points(nb)
+            assert all(p > 0 for p in points.values()), assignment
+            assert sum(points.values()) == make_nbgrader.total_points(nb, assignment)
+
+
+def test_the_released_assignments_hold_no_solution(course):
+    released = sorted(p.parent.name for p in (course / "release").glob("*/*.ipynb"))
+    assert released == sorted(a for a, p in TEACHER.items() if make_nbgrader.has_exercises(
+        nbformat.read(p, as_version=4)))
+    assert {"01_derivation", "02_training", "03_hyperparameter_tuning",
+            "04_test_evaluation"} <= set(released)
+    for assignment in released:
+        teacher = nbformat.read(TEACHER[assignment], as_version=4)
+        nb = nbformat.read(course / "release" / assignment / TEACHER[assignment].name,
+                           as_version=4)
+        everything = json.dumps(nb)
+        regions = [c for c in teacher.cells if c.cell_type == "code"
+                   and make_student.BEGIN in c.source]
+        assert regions
+        for cell in regions:
+            inside = False
+            for line in cell.source.split("\n"):
+                if line.strip() in (make_student.BEGIN, make_student.END):
+                    inside = line.strip() == make_student.BEGIN
+                elif inside and len(line.strip()) > 12:  # a distinctive line of the answer
+                    assert json.dumps(line.strip())[1:-1] not in everything, \
+                        f"{assignment} leaks {line.strip()!r}"
+        worked = [c.source for c in teacher.cells if "solution" in c.metadata.get("tags", [])
+                  and c.cell_type == "code"]
+        assert worked  # every notebook with exercises has worked solutions to leave out
+        for source in worked:
+            body = "\n".join(x for x in source.split("\n") if not x.startswith("#")).strip()
+            assert json.dumps(body[:200])[1:-1] not in everything, assignment
+        for cell in nb.cells:  # outputs cleared, check cells locked and worth their points
+            if cell.cell_type == "code":
+                assert cell.outputs == []
+        graded = {c.metadata["nbgrader"]["grade_id"]: c.metadata["nbgrader"]["points"]
+                  for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade")}
+        assert graded == make_nbgrader.points(teacher)
+
+
+@pytest.mark.parametrize("student", list(STUDENTS))
+def test_autograded_scores_are_what_a_teacher_would_give(course, student):
+    got = scores(course)[student]
+    points = {}
+    for assignment in GRADED:
+        teacher = nbformat.read(TEACHER[assignment], as_version=4)
+        points.update({(assignment, gid): p for gid, p in make_nbgrader.points(teacher).items()})
+    full = sum(points.values())
+    assert {key: mx for key, (_, mx) in got.items()} == points  # every check, its points
+    lost = STUDENTS[student][1]
+    failed = {key for key, (score, mx) in got.items() if score != mx}
+    assert failed == lost, f"{student}: lost points at {sorted(failed)}, expected {sorted(lost)}"
+    total = sum(score for score, _ in got.values())
+    assert total == full - sum(points[key] for key in lost)
+    assert total < full or not lost
