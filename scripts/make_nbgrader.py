@@ -22,7 +22,8 @@ worth the ``points`` in its nbgrader metadata; the notebook's metadata
 * clears outputs and nbval's markers, and adds a note on what to do and the points;
 * refuses a notebook whose check cells' points do not add up to its ``total_points``.
 
-It writes ``<course>/nbgrader_config.py`` too when the course has none.
+It writes ``<course>/nbgrader_config.py`` too when the course has none: its stub for an
+exercise says ``raise NotImplementedError("exercise above")``, which the skipping cells know.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ import make_student  # noqa: E402  (a sibling script: the same rules as the stud
 ROOT = Path(__file__).resolve().parents[1]
 SourceError = make_student.SourceError
 
+STUB = '# YOUR CODE HERE\nraise NotImplementedError("exercise above")'
 CONFIG = '''\
 # nbgrader's settings for this course (written by backprop's scripts/make_nbgrader.py).
 c = get_config()  # noqa: F821  (nbgrader provides it)
@@ -48,11 +50,13 @@ c.CourseDirectory.course_id = "backprop"
 # Autograding runs each notebook top to bottom; notebook 02 trains for ten epochs and
 # notebook 04 evaluates saved models, which can take minutes on a slow machine.
 c.Execute.timeout = 600
-'''
+# nbgrader's stub, with a message: cells that need an unfinished exercise then skip politely
+# (backprop.checks.skip_if_unfinished knows a stub by a message that starts with "exercise").
+''' + f"c.ClearSolutions.code_stub = {{'python': {STUB!r}}}\n"
 
 NOTE = (
     "> **Assignment.** Where a code cell says `# YOUR CODE HERE`, replace that line and the "
-    "`raise NotImplementedError()` below it with your code, then run the check cell that "
+    "`raise NotImplementedError(...)` below it with your code, then run the check cell that "
     "follows: it prints one line when your code is right and says what is wrong when it is "
     "not. Cells that need an exercise you have not done yet say so and skip. Do not change "
     "the check cells: they are graded as they are. {points}")

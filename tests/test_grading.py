@@ -42,8 +42,10 @@ TUNED_ON_TRAINING = [
 ]
 # Each student: the assignments handed in, the mistakes made, and the check cells that must
 # fail (each hands in only what the mistakes need, to keep autograding short).
+NOT_STARTED = [("01_derivation", None, None, None)]  # hands in the released notebook as it is
 STUDENTS = {
     "all-correct": (GRADED, [], set()),
+    "not-started": (("01_derivation",), NOT_STARTED, None),  # None: every check fails
     "two-steps-wrong": (("01_derivation",), TWO_STEPS_WRONG,
                         {("01_derivation", "check-4b"), ("01_derivation", "check-4g")}),
     "tuned-on-training": (("03_hyperparameter_tuning",), TUNED_ON_TRAINING,
@@ -82,16 +84,18 @@ def submission(course: Path, assignment: str, mistakes: list[tuple[str, str, str
     source = nbformat.read(course / "source" / assignment / name, as_version=4)
     answers = {c.metadata["nbgrader"]["grade_id"]: solution(c) for c in source.cells
                if c.metadata.get("nbgrader", {}).get("solution")}
+    nb = nbformat.read(course / "release" / assignment / name, as_version=4)
+    if mistakes == NOT_STARTED:
+        return nb
     for where, grade_id, right, wrong in mistakes:
         if where == assignment:
             assert right in answers[grade_id], f"{name} {grade_id} no longer has {right!r}"
             answers[grade_id] = answers[grade_id].replace(right, wrong)
-    nb = nbformat.read(course / "release" / assignment / name, as_version=4)
     filled = 0
     for cell in nb.cells:
         grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
         if cell.metadata.get("nbgrader", {}).get("solution"):
-            assert "raise NotImplementedError()" in cell.source  # nbgrader's stub
+            assert make_nbgrader.STUB in cell.source  # nbgrader's stub, as configured
             cell.source = answers[grade_id]
             filled += 1
     assert filled == len(answers) > 0
@@ -191,8 +195,30 @@ def test_autograded_scores_are_what_a_teacher_would_give(graded, student):
         points.update({(assignment, gid): p for gid, p in make_nbgrader.points(teacher).items()})
     assert {key: mx for key, (_, mx) in got.items()} == points  # every check, its points
     failed = {key for key, (score, mx) in got.items() if score != mx}
+    lost = set(points) if lost is None else lost
     assert failed == lost, f"{student}: lost points at {sorted(failed)}, expected {sorted(lost)}"
     full = sum(points.values())
     total = sum(score for score, _ in got.values())
     print(f"{student}: {total:g} of {full:g} points")
     assert total == full - sum(points[key] for key in lost)
+
+
+def test_a_released_notebook_handed_in_unchanged_fails_only_at_its_check_cells(graded):
+    """Cells that need an unfinished exercise skip politely; only the graded checks fail."""
+    name = TEACHER["01_derivation"].name
+    nb = nbformat.read(graded / "autograded" / "not-started" / "01_derivation" / name,
+                       as_version=4)
+    errors = {}
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            if out.output_type == "error":
+                errors[cell.metadata.get("nbgrader", {}).get("grade_id", cell.id)] = out.ename
+    checks = {c.metadata["nbgrader"]["grade_id"] for c in nb.cells
+              if c.metadata.get("nbgrader", {}).get("locked")}  # graded or not
+    assert set(make_nbgrader.points(nb)) <= set(errors) <= checks, \
+        f"errors outside the check cells: {errors}"
+    assert set(errors.values()) == {"ExerciseNotWritten"}  # one calm line each, no traceback
+    skipped = [cell for cell in nb.cells if cell.cell_type == "code" and any(
+        "Skipped: this cell needs exercise" in out.get("text", "")
+        for out in cell.get("outputs", []))]
+    assert skipped  # the cells tagged needs-exercises said so and skipped
