@@ -24,6 +24,7 @@ import make_nbgrader
 import make_student
 import nbformat
 import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 ROOT = Path(__file__).resolve().parents[1]
 TEACHER = {path.stem: path for path in make_student.teacher_notebooks()}
@@ -53,7 +54,7 @@ STUDENTS = {
 }
 
 # make test installs the grading extra; under CI=true a missing nbgrader fails, not skips
-pytestmark = pytest.mark.skipif(
+needs_nbgrader = pytest.mark.skipif(
     not os.environ.get("CI") and importlib.util.find_spec("nbgrader") is None,
     reason="nbgrader is not installed: pip install -e .[grading] (make test installs it)")
 
@@ -148,6 +149,7 @@ def test_the_points_in_the_notebooks_add_up_to_their_totals():
             assert sum(points.values()) == make_nbgrader.total_points(nb, assignment)
 
 
+@needs_nbgrader
 def test_the_released_assignments_hold_no_solution(released):
     course = released
     released = sorted(p.parent.name for p in (course / "release").glob("*/*.ipynb"))
@@ -185,6 +187,7 @@ def test_the_released_assignments_hold_no_solution(released):
         assert graded == make_nbgrader.points(teacher)
 
 
+@needs_nbgrader
 @pytest.mark.parametrize("student", list(STUDENTS))
 def test_autograded_scores_are_what_a_teacher_would_give(graded, student):
     assignments, _, lost = STUDENTS[student]
@@ -203,6 +206,7 @@ def test_autograded_scores_are_what_a_teacher_would_give(graded, student):
     assert total == full - sum(points[key] for key in lost)
 
 
+@needs_nbgrader
 def test_a_released_notebook_handed_in_unchanged_fails_only_at_its_check_cells(graded):
     """Cells that need an unfinished exercise skip politely; only the graded checks fail."""
     name = TEACHER["01_derivation"].name
@@ -222,3 +226,40 @@ def test_a_released_notebook_handed_in_unchanged_fails_only_at_its_check_cells(g
         "Skipped: this cell needs exercise" in out.get("text", "")
         for out in cell.get("outputs", []))]
     assert skipped  # the cells tagged needs-exercises said so and skipped
+
+
+def small_notebook(total):
+    exercise = new_code_cell("def f(x):\n    ### BEGIN SOLUTION\n    return 2 * x\n"
+                             "    ### END SOLUTION", id="ex")
+    exercise.metadata.nbgrader = {"grade": False, "grade_id": "exercise-1", "locked": False,
+                                  "schema_version": 3, "solution": True, "task": False}
+    check = new_code_cell("assert f(1) == 2", id="check")
+    check.metadata.nbgrader = {"grade": True, "grade_id": "check-1", "locked": True,
+                               "points": 2, "schema_version": 3, "solution": False,
+                               "task": False}
+    uses = new_code_cell("# NBVAL_CHECK_OUTPUT\nf(3)", id="uses")
+    uses.metadata.tags = ["needs-exercises"]
+    worked = new_code_cell("print('a worked solution')", id="worked")
+    worked.metadata.tags = ["solution"]
+    nb = new_notebook(cells=[new_markdown_cell("# Title", id="title"), exercise, check, uses,
+                             worked])
+    if total is not None:
+        nb.metadata.nbgrader = {"total_points": total}
+    return nb
+
+
+def test_the_source_assignment_leaves_out_worked_solutions_and_skips_politely():
+    nb = make_nbgrader.source_notebook(small_notebook(2), "small.ipynb")
+    ids = [cell.id for cell in nb.cells]
+    assert ids == ["title", "nbgrader-note", "ex", "check", "uses"]
+    assert "Points, 2 in all, for the check cells: check 1: 2." in nb.cells[1].source
+    uses = nb.cells[-1].source
+    assert "with skip_if_unfinished():" in uses and "NBVAL" not in uses
+    assert make_student.BEGIN in nb.cells[2].source  # nbgrader makes the stub
+
+
+@pytest.mark.parametrize(("total", "message"), [
+    (None, "no nbgrader.total_points"), (3, "add up to 2, but nbgrader.total_points is 3")])
+def test_points_that_do_not_add_up_are_refused(total, message):
+    with pytest.raises(make_nbgrader.SourceError, match=message):
+        make_nbgrader.source_notebook(small_notebook(total), "small.ipynb")
