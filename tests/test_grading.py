@@ -96,7 +96,8 @@ def submission(course: Path, assignment: str, mistakes: list[tuple[str, str, str
     for cell in nb.cells:
         grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
         if cell.metadata.get("nbgrader", {}).get("solution"):
-            assert make_nbgrader.STUB in cell.source  # nbgrader's stub, as configured
+            stub = make_nbgrader.STUB.split("\n")[-1]  # nbgrader's, as configured, indented
+            assert stub in cell.source and make_student.BEGIN not in cell.source
             cell.source = answers[grade_id]
             filled += 1
     assert filled == len(answers) > 0
