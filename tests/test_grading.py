@@ -1,11 +1,12 @@
-"""Grading with nbgrader, end to end: release, three submissions, autograde, the scores.
+"""Grading with nbgrader, end to end: release, four submissions, autograde, the scores.
 
 In a temporary course folder: scripts/make_nbgrader.py writes the source assignments from
 the teacher's notebooks, ``nbgrader generate_assignment`` releases them (they must hold no
-solution), three students hand in their work, ``nbgrader autograde`` grades it, and the
+solution), four students hand in their work, ``nbgrader autograde`` grades it, and the
 gradebook must give what a teacher would: full marks for the teacher's solutions (notebooks
 01 and 03), 01's full marks less the two steps' points for two wrong backward steps, 03's
-full marks less the tuning's points for a choice made on training accuracy. The commands
+full marks less the tuning's points for a choice made on training accuracy, and nothing
+for 01 handed in as released (whose other cells must skip politely). The commands
 are the ones TEACHING.md gives a teacher. Notebooks 02 and 04 are released but not
 autograded here (they train and evaluate for a minute each; their checks have their own
 tests).
