@@ -100,6 +100,9 @@ LAB_OVERRIDES = {"@jupyterlab/apputils-extension:notification": {"fetchNews": "f
 NBVAL_ARGS = ["--nbval-lax", "--nbval-current-env", "--nbval-cell-timeout=1800",
               "--nbval-sanitize-with", "notebooks/nbval_sanitize.cfg"]
 PIP_MIN = (24,)  # the Makefile always asked for pip>=24
+# The optional extras of pyproject.toml that make installs: the tests' tools, and nbgrader for
+# tests/test_grading.py (a teacher who grades uses the same .venv).
+EXTRAS = ("test", "grading")
 
 
 class TaskError(Exception):
@@ -201,7 +204,7 @@ def install(venv: Path = VENV, pyproject: Path = ROOT / "pyproject.toml") -> Pat
     env = dict(os.environ)
     env["PYTHONWARNINGS"] = ",".join(filter(None, [env.get("PYTHONWARNINGS"),
                                                   "ignore:Editable installation"]))
-    if _run([python, "-m", "pip", "install", "--quiet", "-e", ".[test]"],
+    if _run([python, "-m", "pip", "install", "--quiet", "-e", f".[{','.join(EXTRAS)}]"],
             stdin=subprocess.DEVNULL, env=env).returncode != 0:
         raise TaskError(f"installing into {venv.name} failed (see pip's message above); "
                         f"{offline}")
