@@ -15,6 +15,11 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 TRAIN_COLOR, VAL_COLOR = "tab:blue", "tab:orange"
+# Colour is never the only sign of which curve is which (WCAG 2.1, 1.4.1): training has filled
+# circles, validation open squares, about MARKS_PER_LINE of them on a line. (Line styles are
+# left free: overlaid runs use them.) Every curve of training or validation uses split_style.
+TRAIN_MARKER, VAL_MARKER = "o", "s"
+MARKS_PER_LINE = 10
 # The outputs as bars: grey, the predicted digit blue, the true label (when the prediction is
 # wrong, or as a band) green.
 OUTPUT_COLOR, PREDICTED_COLOR, TARGET_COLOR = "0.65", "tab:blue", "tab:green"
@@ -26,6 +31,31 @@ NICE_STEPS = (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10)  # x a power of ten: round
 # Every widget picture is cut into pieces at most this wide (pixels): each fits a phone's
 # width at its drawn size, so its text is never smaller there than on a laptop.
 PANEL_WIDTH = LIVE_WIDTH // 2
+
+
+def split_style(split: str, n_points: int = 0) -> dict:
+    """The matplotlib keywords of a training or validation curve: colour and marker.
+
+    Parameters
+    ----------
+    split : {"train", "val"}
+    n_points : int, the points on the line: at most :data:`MARKS_PER_LINE` get a marker
+
+    Returns
+    -------
+    dict of ``color``, ``marker``, ``markersize``, ``markevery`` and, for validation, an
+    open (white) marker face
+    """
+    if split not in ("train", "val"):
+        raise ValueError(f"split must be 'train' or 'val', got {split!r}")
+    step = max(1, -(-n_points // MARKS_PER_LINE))
+    style = {"color": TRAIN_COLOR if split == "train" else VAL_COLOR,
+             "marker": TRAIN_MARKER if split == "train" else VAL_MARKER, "markersize": 5,
+             # validation's marks halfway between training's, so that they do not cover them
+             "markevery": (0 if split == "train" else step // 2, step)}
+    if split == "val":
+        style["markerfacecolor"] = "white"
+    return style
 
 
 def figure_axes(ax: Axes | None = None,
