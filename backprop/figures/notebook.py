@@ -18,7 +18,7 @@ import numpy as np
 from matplotlib.ticker import MaxNLocator, NullLocator
 
 from .alt import describe, num, plain
-from .style import CURVES_SIZE, NICE_STEPS, figure_axes, split_style
+from .style import CURVES_SIZE, NICE_STEPS, figure_axes, split_style, text_color
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -272,7 +272,7 @@ def confusion_plot(y_true: np.ndarray, y_pred: np.ndarray, *, ax: Axes | None = 
     """The confusion matrix as a heat map with the counts written in.
 
     The diagonal (correct answers) is left white and its counts are bold; the colours show
-    only the mistakes, with white counts on the darker cells.
+    only the mistakes, each count black or white, whichever contrasts more with its cell.
 
     Returns
     -------
@@ -283,11 +283,10 @@ def confusion_plot(y_true: np.ndarray, y_pred: np.ndarray, *, ax: Axes | None = 
     off = C.astype(float)
     np.fill_diagonal(off, np.nan)  # colour the mistakes; the diagonal would swamp the scale
     im = ax.imshow(off, cmap="Reds")
-    dark = np.nanmax(off) / 2 if np.isfinite(off).any() else np.inf
     for i in range(C.shape[0]):
         for j in range(C.shape[1]):
-            # white on the darker half of the colour scale, black elsewhere, for contrast
-            color = "white" if i != j and off[i, j] > dark else "black"
+            # black or white, whichever contrasts more with the cell (at least 4.5:1)
+            color = "black" if i == j else text_color(im.to_rgba(off[i, j]))
             ax.text(j, i, str(C[i, j]), ha="center", va="center", fontsize=7, color=color,
                     fontweight="bold" if i == j else "normal")
     ax.set(xticks=range(10), yticks=range(10), xlabel="predicted", ylabel="true", title=title)

@@ -9,6 +9,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.colors import to_rgba
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -74,3 +76,21 @@ def figure_axes(ax: Axes | None = None,
     if ax is None:
         fig, ax = plt.subplots(figsize=figsize, layout="constrained")
     return ax.figure, ax
+
+
+def luminance(color) -> float:
+    """WCAG 2.1's relative luminance of a colour (any matplotlib colour; alpha ignored)."""
+    rgb = np.asarray(to_rgba(color)[:3], dtype=float)
+    linear = np.where(rgb <= 0.04045, rgb / 12.92, ((rgb + 0.055) / 1.055) ** 2.4)
+    return float(linear @ [0.2126, 0.7152, 0.0722])
+
+
+def contrast(fg, bg) -> float:
+    """WCAG 2.1's contrast ratio of two colours, 1 to 21 (text needs 4.5, WCAG 1.4.3)."""
+    a, b = sorted((luminance(fg), luminance(bg)), reverse=True)
+    return (a + 0.05) / (b + 0.05)
+
+
+def text_color(bg) -> str:
+    """Black or white, whichever contrasts more with ``bg`` (at least 4.58:1 for any ``bg``)."""
+    return "black" if contrast("black", bg) >= contrast("white", bg) else "white"
