@@ -25,6 +25,9 @@ MARKS_PER_LINE = 10
 # The outputs as bars: grey, the predicted digit blue, the true label (when the prediction is
 # wrong, or as a band) green.
 OUTPUT_COLOR, PREDICTED_COLOR, TARGET_COLOR = "0.65", "tab:blue", "tab:green"
+# Text that says right or wrong (e.g. "said 3, true 3"): the words carry the meaning, the colour
+# repeats it, at 4.5:1 or more on white (WCAG 1.4.3; tab:green is only 3.4:1, tab:red 5.0:1).
+RIGHT_TEXT_COLOR, WRONG_TEXT_COLOR = "#1a7f1a", "tab:red"
 CURVES_SIZE = (10, 3.8)  # inches, the static learning curves; the live view keeps the shape
 # Pixels of the live curves, both panels: each panel (360 px) fits a phone's width at its drawn
 # size, so its text is never smaller there than on a laptop (widgets/style.css knows it too).
