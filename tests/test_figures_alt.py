@@ -95,6 +95,9 @@ def test_describe_checks_its_input_and_plain_reads_mathtext():
     assert figures.description(fig) == ("A line. Panel 1 (x: epoch): loss: 3 at epoch 1 to 2 "
                                         "at epoch 3 (lowest 0.5 at epoch 2).")
     assert alt.plain(r"$\hat y$ and $\sigma'(z)$, $\eta = 0.1$") == "ŷ and σ'(z), η = 0.1"
+    # a long axis label is said once, at the panel, and shortened at each value
+    assert alt.short_label("learning rate η (mean loss)") == "learning rate η"
+    assert alt.short_label("weight layer l (1 = next to the input, 7 = the output)") == ""
     plt.close(fig)
 
 

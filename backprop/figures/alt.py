@@ -23,6 +23,7 @@ from __future__ import annotations
 import base64
 import html
 import math
+import re
 import weakref
 from typing import TYPE_CHECKING
 
@@ -116,8 +117,16 @@ def _panel(ax: Axes, index: int) -> str:
     return f"Panel {plain(title)!r}" if title else f"Panel {index + 1}"
 
 
+def short_label(label: str, longest: int = 24) -> str:
+    """An axis label as a value's unit: ``"learning rate η (mean loss)"`` -> ``"learning rate
+    η"``; empty when even that is longer than ``longest`` characters."""
+    short = re.split(r"\s*[(,:;]", label, maxsplit=1)[0].strip()
+    return short if len(short) <= longest else ""
+
+
 def _series(name: str, x: np.ndarray, y: np.ndarray, xlabel: str) -> str | None:
     """One line's numbers: first and last value, and the extremes if they are elsewhere."""
+    xlabel = short_label(xlabel)
     keep = np.isfinite(x) & np.isfinite(y)
     if not keep.any():
         return f"{name}: no finite values"

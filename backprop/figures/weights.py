@@ -105,8 +105,8 @@ def weight_grid(W: np.ndarray, units: Sequence[int], *, ncols: int = 10,
              f"{_ranges(units)}), in {nrows} row(s) of {ncols}, all on one colour scale from "
              f"{num(-limit)} (dark blue) through 0 (white) to {num(limit)} (dark red), shown by "
              f"a colour bar labelled {plain(label)!r}. The largest |weight| shown is "
-             f"{num(largest)} (unit {units[widest]}), the smallest largest |weight| of a unit "
-             f"{num(float(spread[narrowest]))} (unit {units[narrowest]}); the mean |weight| is "
+             f"{num(largest)} (unit {units[widest]}); the palest unit, {units[narrowest]}, reaches "
+             f"only {num(float(spread[narrowest]))}; the mean |weight| is "
              f"{num(float(np.abs(shown).mean()))}")
     if row_labels:
         words += f". Rows: {', '.join(row_labels)}"
