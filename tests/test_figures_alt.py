@@ -97,7 +97,8 @@ def test_describe_checks_its_input_and_plain_reads_mathtext():
     assert alt.plain(r"$\hat y$ and $\sigma'(z)$, $\eta = 0.1$") == "ŷ and σ'(z), η = 0.1"
     # a long axis label is said once, at the panel, and shortened at each value
     assert alt.short_label("learning rate η (mean loss)") == "learning rate η"
-    assert alt.short_label("weight layer l (1 = next to the input, 7 = the output)") == ""
+    assert alt.short_label("weight layer l (1 = next to the input)") == "weight layer l"
+    assert alt.short_label("distance training moved the unit, d") == ""
     plt.close(fig)
 
 
