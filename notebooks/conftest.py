@@ -14,7 +14,8 @@ the figure), ``display(fig)`` or a figure as the cell's value (the inline backen
 formatters to it when ``%matplotlib inline`` runs, after the startup script). The wrapper
 records the texts drawn into that PNG (:func:`backprop.figures.audit.drawn_texts`), then
 checks the figure as drawn (:func:`backprop.figures.audit.figure_problems`) with its text
-scaled by the PNG's real width against the notebook column, and appends one JSON line per
+scaled by the PNG's real width against the notebook column and for a text alternative that
+reaches the page (:func:`backprop.figures.audit.alt_problems`), and appends one JSON line per
 figure to a file the plugin reads after each cell: a cell that showed a faulty figure fails,
 with the notebook, the cell and what is wrong. Widgets' pictures are not figures shown by
 the notebook: ``tests/test_figure_audit.py`` checks those figures directly.
@@ -46,7 +47,7 @@ _original_print_figure = _pylabtools.print_figure
 
 
 def _audited_print_figure(fig, fmt="png", *args, **kwargs):
-    from backprop.figures import audit
+    from backprop.figures import alt, audit
 
     with audit.drawn_texts() as texts:
         data = _original_print_figure(fig, fmt, *args, **kwargs)
@@ -58,6 +59,8 @@ def _audited_print_figure(fig, fmt="png", *args, **kwargs):
         record["width"] = audit.png_width(data) / (2 if fmt == "retina" else 1)
         record["problems"] = [str(p) for p in audit.figure_problems(
             fig, scale=audit.shown_scale(record["width"]), texts=texts)]
+        record["problems"] += [str(p) for p in audit.alt_problems(
+            fig, alt.alt_text_enabled())]
     except Exception as error:  # a broken check must fail the test, not the notebook
         record["problems"] = [f"the figure check itself failed: {error!r}"]
     with open(_os.environ["''' + ENV_RECORD + '''"], "a", encoding="utf-8") as fh:
@@ -115,7 +118,8 @@ def pytest_runtest_setup(item: pytest.Item):
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_call(item: pytest.Item):
-    """Run the cell, then fail it if a figure it showed has a blank panel or tiny text."""
+    """Run the cell, then fail it if a figure it showed has a blank panel, tiny text or no
+    text alternative."""
     if not _is_notebook_cell(item):
         return (yield)
     record = _record_file(item)

@@ -209,12 +209,16 @@ def test_the_notebook_plugin_checks_every_figure_shown(tmp_path):
     shutil.copy(ROOT / "notebooks" / "conftest.py", tmp_path / "conftest.py")
     cells = ["%matplotlib inline\nimport matplotlib.pyplot as plt\n"
              "from IPython.display import display\nfrom backprop import plots\n"
+             "plots.enable_alt_text()\n"
              "run = {'train_loss': [2.3, 0.1, 0.007], 'train_acc': [0.5, 0.8, 0.9]}",
              "fig, axes = plots.learning_curves(run)\n"
              "axes[0].set_ylim(0, 2.5, auto=False)\naxes[0].set_yscale('log')",
-             "fig, ax = plt.subplots()\nax.set_title('tiny', fontsize=5)\nplt.show()",
-             "fig, ax = plt.subplots()\nax.plot([1, 2])\nplt.close(fig)\ndisplay(fig)",
-             "fig, axes = plots.learning_curves(run, loss_scale='log')"]
+             "fig, ax = plt.subplots()\nax.set_title('tiny', fontsize=5)\n"
+             "plots.describe(fig, 'an empty panel titled tiny')\nplt.show()",
+             "fig, ax = plt.subplots()\nax.plot([1, 2])\nplt.close(fig)\n"
+             "plots.describe(fig, 'a line', data=True)\ndisplay(fig)",
+             "fig, axes = plots.learning_curves(run, loss_scale='log')",
+             "fig, ax = plt.subplots()\nax.plot([1, 2])"]  # no text alternative
     notebook = {"cells": [{"cell_type": "code", "execution_count": None, "metadata": {},
                            "id": f"cell-{i}", "outputs": [], "source": source}
                           for i, source in enumerate(cells)],
@@ -226,8 +230,9 @@ def test_the_notebook_plugin_checks_every_figure_shown(tmp_path):
          "-p", "no:cacheprovider", "-q"], cwd=tmp_path, env=env, capture_output=True,
         text=True, timeout=300)
     out = result.stdout
-    assert "probe.ipynb: 4 figures checked, 2 faulty" in out, out
+    assert "probe.ipynb: 5 figures checked, 3 faulty" in out, out
     assert "FAILED probe.ipynb::Cell 1" in out and "FAILED probe.ipynb::Cell 2" in out, out
+    assert "FAILED probe.ipynb::Cell 5" in out and "no text alternative" in out, out
     assert "cell 1 ('fig, axes = plots.learning_curves(" in out, out
     assert "log y axis whose limits reach 0" in out and "'tiny' 5 pt shown at 5 pt" in out, out
-    assert "2 failed, 3 passed" in out, out
+    assert "3 failed, 3 passed" in out, out

@@ -11,6 +11,8 @@ import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
 from backprop import figures  # noqa: E402
+from backprop.figures import audit  # noqa: E402
+from backprop.figures.style import contrast  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -59,7 +61,13 @@ def test_confusion_plot_counts_readable_on_dark_cells():
     colors = {(round(t.get_position()[1]), round(t.get_position()[0])): t.get_color()
               for t in ax.texts}
     assert colors[(0, 1)] == "white"  # 5 mistakes: the darkest cell
-    assert colors[(1, 0)] == "white" and colors[(2, 0)] == "black" and colors[(0, 0)] == "black"
+    assert colors[(2, 0)] == "black" and colors[(0, 0)] == "black"
+    # every count, on its cell's colour, at WCAG AA's 4.5:1 at least (the cell under it read
+    # from the image, not assumed)
+    for text in ax.texts:
+        behind = audit.background(text)
+        assert contrast(text.get_color(), behind) >= 4.5, (text.get_text(), behind)
+    assert audit.background(ax.texts[1])[0] < 0.5  # the darkest cell is dark: it was sampled
 
 
 def test_image_plots(rng):

@@ -4,8 +4,12 @@
 module                  holds
 ======================  =====================================================================
 :mod:`.style`           the shared look: colours (``TRAIN_COLOR``, ``OUTPUT_COLOR``, ...),
-                        sizes (``PANEL_WIDTH``, ``LIVE_WIDTH``, ``CURVES_SIZE``), round axis
-                        steps, and :func:`figure_axes` (the axes to draw into)
+                        training's and validation's markers (:func:`split_style`: colour is
+                        never the only sign), sizes (``PANEL_WIDTH``, ``LIVE_WIDTH``,
+                        ``CURVES_SIZE``), round axis steps, and :func:`figure_axes`
+:mod:`.alt`             text alternatives: :func:`describe` gives a figure its description,
+                        :func:`enable_alt_text` (a notebook's first cell) shows every figure
+                        as an HTML ``<img>`` whose ``alt`` is that description
 :mod:`.pixels`          a drawn figure as PNG bytes, whole or cut into its sub-figures
                         (:func:`panel_pngs`; ``to_png``, ``canvas_rgb``, ``panel_pieces``
                         for the live figures)
@@ -39,6 +43,7 @@ names below (``backprop.plots`` then has them too) and test it in
 ``tests/test_figures_<module>.py``. The widget itself goes in :mod:`backprop.widgets`.
 """
 
+from .alt import alt_text_enabled, describe, description, enable_alt_text
 from .digit_reading import (
     READING_HEIGHT,
     READING_PANELS,
@@ -92,9 +97,14 @@ from .style import (
     OUTPUT_COLOR,
     PANEL_WIDTH,
     PREDICTED_COLOR,
+    RIGHT_TEXT_COLOR,
     TARGET_COLOR,
     TRAIN_COLOR,
+    TRAIN_MARKER,
     VAL_COLOR,
+    VAL_MARKER,
+    WRONG_TEXT_COLOR,
+    split_style,
 )
 from .weights import weight_grid
 
@@ -113,6 +123,7 @@ __all__ = [
     "READING_HEIGHT",
     "READING_PANELS",
     "READING_SIZE",
+    "RIGHT_TEXT_COLOR",
     "STEP_BOX",
     "STEP_BOX_NARROW",
     "STEP_COLORS",
@@ -126,7 +137,14 @@ __all__ = [
     "TARGET_COLOR",
     "TEACH_SIZE",
     "TRAIN_COLOR",
+    "TRAIN_MARKER",
     "VAL_COLOR",
+    "VAL_MARKER",
+    "WRONG_TEXT_COLOR",
+    "alt_text_enabled",
+    "describe",
+    "description",
+    "enable_alt_text",
     "DigitReading",
     "InsideView",
     "LiveCurves",
@@ -143,6 +161,7 @@ __all__ = [
     "panel_pngs",
     "results_table",
     "style_curve_axes",
+    "split_style",
     "sweep_plot",
     "teach_step",
     "weight_grid",

@@ -5,7 +5,11 @@
 * a panel (Axes) with lines, none of which has a point inside the visible limits;
 * a log axis whose limits reach 0 or below (the whole panel is then blank: the reason for
   this module, issue 18, where the loss axis started at 0 and was then made logarithmic);
-* visible text smaller than :data:`MIN_TEXT_PT` at the size the figure is shown.
+* visible text smaller than :data:`MIN_TEXT_PT` at the size the figure is shown;
+* visible text whose contrast with what is behind it is below :data:`MIN_CONTRAST`
+  (WCAG 2.1, 1.4.3: text in a picture is text too);
+* (:func:`alt_problems`, for the notebooks) a figure shown without a text alternative, or
+  with one that does not reach the page (:mod:`backprop.figures.alt`).
 
 "At the size shown": a browser scales a picture wider than the page's column down to the
 column's width, text included, so the text's size is ``fontsize × shown / drawn width``.
@@ -29,7 +33,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
+from matplotlib.colors import to_rgba
+from matplotlib.image import AxesImage
 from matplotlib.text import Text
+
+from .style import contrast
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -40,6 +48,7 @@ MIN_TEXT_PT = 7.0  # smallest readable text, in points at the size shown
 # window less the side bar, the cell's prompt and its padding). A wider picture is shown
 # scaled down to it, text included.
 NOTEBOOK_COLUMN_PX = 900
+MIN_CONTRAST = 4.5  # WCAG 2.1 AA, 1.4.3: text against its background, normal-size text
 
 
 @dataclass(frozen=True)
@@ -172,6 +181,67 @@ def text_problems(texts: list[tuple[Text, float]], scale: float,
             for name, found in small.items()]
 
 
+def _over(fg, bg) -> tuple[float, float, float]:
+    """``fg`` (with its alpha) painted over the opaque ``bg``."""
+    f, b = to_rgba(fg), to_rgba(bg)
+    return tuple(f[3] * f[i] + (1 - f[3]) * b[i] for i in range(3))
+
+
+def background(text: Text):
+    """What is behind ``text``: its box, else the image under it, else its axes or figure."""
+    root = text.get_figure(root=True)
+    behind = to_rgba(root.get_facecolor()) if root is not None else (1, 1, 1, 1)
+    ax = text.axes
+    if ax is not None and ax.get_visible() and ax.patch.get_visible():
+        behind = _over(ax.get_facecolor(), behind)
+    if ax is not None and text.get_transform() == ax.transData:
+        x, y = text.get_position()
+        for image in ax.images:
+            if not isinstance(image, AxesImage):
+                continue
+            left, right, bottom, top = image.get_extent()
+            data = image.get_array()
+            if data is None or not (min(left, right) <= x <= max(left, right)
+                                    and min(bottom, top) <= y <= max(bottom, top)):
+                continue
+            rows, cols = data.shape[:2]
+            col = min(int((x - left) / (right - left) * cols), cols - 1)
+            row = min(int((y - top) / (bottom - top) * rows), rows - 1)
+            if image.origin == "lower":
+                row = min(int((y - bottom) / (top - bottom) * rows), rows - 1)
+            value = data[row, col]
+            if not np.ma.is_masked(value) and np.isfinite(value).all():
+                rgba = image.to_rgba(value) if np.ndim(value) == 0 else to_rgba(value)
+                behind = _over((*rgba[:3], rgba[3] * (image.get_alpha() or 1)), behind)
+    box = text.get_bbox_patch()
+    if box is not None and box.get_visible() and box.get_fill():
+        behind = _over(box.get_facecolor(), behind)
+    return behind
+
+
+def contrast_problems(texts: list[tuple[Text, float]],
+                      min_ratio: float = MIN_CONTRAST) -> list[Problem]:
+    """The drawn ``texts`` whose contrast with their :func:`background` is below ``min_ratio``
+    (one problem per panel)."""
+    low: dict[str, list[str]] = {}
+    seen = set()
+    for text, _ in texts:
+        if id(text) in seen:
+            continue
+        seen.add(id(text))
+        bg = background(text)
+        ratio = contrast(_over(text.get_color() if text.get_alpha() is None else
+                               (*to_rgba(text.get_color())[:3], text.get_alpha()), bg), bg)
+        if ratio >= min_ratio - 1e-9:
+            continue
+        name = panel_name(text.axes) if text.axes is not None else "figure"
+        words = text.get_text().strip().replace("\n", " ")[:30]
+        low.setdefault(name, []).append(f"{words!r} {ratio:.2f}:1")
+    return [Problem(name, f"{len(found)} text(s) with contrast below {min_ratio:g}:1: "
+                          + "; ".join(found[:4]) + ("; ..." if len(found) > 4 else ""))
+            for name, found in low.items()]
+
+
 def shown_scale(drawn_px: float, shown_px: float = NOTEBOOK_COLUMN_PX) -> float:
     """How much a picture ``drawn_px`` wide is scaled when shown at most ``shown_px`` wide."""
     return min(1.0, shown_px / drawn_px) if drawn_px > 0 else 1.0
@@ -206,12 +276,36 @@ def figure_problems(fig: Figure | SubFigure, *, scale: float | None = None,
     if fig is not root:
         texts = [(t, s) for t, s in texts if _inside(t, fig)]
     problems = [p for ax in axes if ax.get_visible() for p in axes_problems(ax)]
-    return problems + text_problems(texts, scale, min_pt)
+    return problems + text_problems(texts, scale, min_pt) + contrast_problems(texts)
 
 
 def _inside(artist, panel: SubFigure) -> bool:
     """Whether ``artist`` belongs to the sub-figure ``panel`` (or one inside it)."""
     return any(fig is panel for fig in _figures_around(artist))
+
+
+def alt_problems(fig: Figure, shown_with_alt: bool = True) -> list[Problem]:
+    """A figure without a text alternative, or shown where it does not reach the page.
+
+    Parameters
+    ----------
+    fig : matplotlib Figure, as it is shown
+    shown_with_alt : bool, whether the session shows figures with their description
+        (:func:`backprop.figures.alt.alt_text_enabled`)
+
+    Returns
+    -------
+    list of Problem, empty when the figure's description reaches the page
+    """
+    from .alt import description
+
+    if description(fig) is None:
+        return [Problem("figure", "no text alternative: describe it with "
+                                  "plots.describe(fig, text) before it is shown")]
+    if not shown_with_alt:
+        return [Problem("figure", "its text alternative does not reach the page: call "
+                                  "plots.enable_alt_text() in the notebook's first cell")]
+    return []
 
 
 def describe(problems: list[Problem]) -> str:

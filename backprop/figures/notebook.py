@@ -17,7 +17,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.ticker import MaxNLocator, NullLocator
 
-from .style import CURVES_SIZE, NICE_STEPS, TRAIN_COLOR, VAL_COLOR, figure_axes
+from .alt import describe, num, plain
+from .style import CURVES_SIZE, NICE_STEPS, figure_axes, split_style, text_color
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -98,13 +99,14 @@ def learning_curves(history: Mapping[str, Sequence[float]], *,
         fig, axes = plt.subplots(1, 2, figsize=CURVES_SIZE, layout="constrained")
     ax_loss, ax_acc = axes
     scale = 100 if percent else 1
-    for split, color in (("train", TRAIN_COLOR), ("val", VAL_COLOR)):
+    for split in ("train", "val"):
         losses, accs = history.get(f"{split}_loss", []), history.get(f"{split}_acc", [])
         if not losses:
             continue
         epochs = np.arange(1, len(losses) + 1)
         name = f"{label}{'training' if split == 'train' else 'validation'}"
-        style = {"color": color, "alpha": alpha, "linestyle": linestyle, "label": name}
+        style = {**split_style(split, len(losses)), "alpha": alpha, "linestyle": linestyle,
+                 "label": name}
         ax_loss.plot(epochs, losses, **style)
         ax_acc.plot(epochs, np.asarray(accs) * scale, **style)
     style_curve_axes(ax_loss, ax_acc, title, percent)
@@ -120,6 +122,12 @@ def learning_curves(history: Mapping[str, Sequence[float]], *,
     for ax in axes:
         if ax.get_legend_handles_labels()[0]:
             ax.legend(loc="best", fontsize="small")
+    runs = len(ax_loss.lines)
+    name = f" {plain(title).rstrip(':')}" if title else ""
+    describe(axes[0].figure, f"Learning curves{name}: loss "
+             f"(left panel{', log scale' if loss_scale == 'log' else ''}) and accuracy (right "
+             f"panel) against the epoch, {runs} curve(s) in each; training with filled "
+             "circles, validation with open squares", data=True)
     return axes[0].figure, axes
 
 
@@ -151,15 +159,16 @@ def sweep_plot(summary: pd.DataFrame, x: str, *,
         bars = f": mean ± std over {seeds[0]} seeds"
     else:
         bars = ": mean ± std over seeds"
-    for split, color in (("train", TRAIN_COLOR), ("val", VAL_COLOR)):
+    for split in ("train", "val"):
         mean = 100 * summary[(f"{split}_acc", "mean")].to_numpy()
         std = 100 * summary[(f"{split}_acc", "std")].fillna(0).to_numpy()
         name = "training" if split == "train" else "validation"
-        ax.errorbar(xs, mean, yerr=std, color=color, marker="o", capsize=3,
-                    label=f"ours, {name}{bars}")
+        style = split_style(split)
+        del style["markevery"]  # a mark at every tested value
+        ax.errorbar(xs, mean, yerr=std, capsize=3, label=f"ours, {name}{bars}", **style)
         if report is not None and split in report:
-            ax.plot(xs, report[split], color=color, marker="x", linestyle="--",
-                    label=f"report, {name}")
+            ax.plot(xs, report[split], color=style["color"], marker="x" if split == "train"
+                    else "+", markersize=7, linestyle="--", label=f"report, {name}")
     if logx:
         ax.set_xscale("log")
     ax.set_xticks(xs, [f"{v:g}" for v in xs])  # the tested values, not only round numbers
@@ -169,6 +178,9 @@ def sweep_plot(summary: pd.DataFrame, x: str, *,
     ax.set(xlabel=x, ylabel="accuracy (%)", title=title)
     ax.grid(alpha=0.3)
     ax.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1))  # off the data
+    describe(fig, f"{plain(title) or 'Sweep'}: accuracy in % (training with filled circles, "
+             f"validation with open squares{', the report with crosses' if report else ''}) "
+             f"against {plain(x)}, tested at {', '.join(num(v) for v in xs)}", data=True)
     return fig, ax
 
 
@@ -198,6 +210,11 @@ def digit_grid(X: np.ndarray, y: np.ndarray, *, per_class: int = 8,
     ax.set_yticks(np.arange(10) * 28 + 14, [str(d) for d in range(10)])
     ax.set_xticks([])
     ax.set_ylabel("class")
+    counts = [int(np.sum(y == d)) for d in range(10)]
+    describe(fig, f"A grid of handwritten digits, dark ink on white: one row per digit 0 to 9, "
+             f"the first {per_class} images of that digit in the data, each 28 by 28 pixels. "
+             f"The data hold {len(y)} images: "
+             + ", ".join(f"{c} of digit {d}" for d, c in enumerate(counts)))
     return fig, ax
 
 
@@ -234,6 +251,12 @@ def image_grid(images: np.ndarray, *, ncols: int = 10, titles: Sequence[str] | N
                   vmax=lim if symmetric else None, interpolation="nearest")
         if titles is not None:
             ax.set_title(titles[i], fontsize=fontsize)
+    words = (f"{len(images)} images of 28 by 28 pixels in {nrows} row(s) of {ncols}"
+             + (", colour centred on 0 (blue negative, red positive)" if symmetric else ""))
+    if titles is not None:
+        words += ", titled in order: " + "; ".join(
+            f"{i + 1}: {' '.join(str(t).split())}" for i, t in enumerate(titles))
+    describe(fig, words)
     return fig, axes
 
 
@@ -249,7 +272,7 @@ def confusion_plot(y_true: np.ndarray, y_pred: np.ndarray, *, ax: Axes | None = 
     """The confusion matrix as a heat map with the counts written in.
 
     The diagonal (correct answers) is left white and its counts are bold; the colours show
-    only the mistakes, with white counts on the darker cells.
+    only the mistakes, each count black or white, whichever contrasts more with its cell.
 
     Returns
     -------
@@ -260,15 +283,22 @@ def confusion_plot(y_true: np.ndarray, y_pred: np.ndarray, *, ax: Axes | None = 
     off = C.astype(float)
     np.fill_diagonal(off, np.nan)  # colour the mistakes; the diagonal would swamp the scale
     im = ax.imshow(off, cmap="Reds")
-    dark = np.nanmax(off) / 2 if np.isfinite(off).any() else np.inf
     for i in range(C.shape[0]):
         for j in range(C.shape[1]):
-            # white on the darker half of the colour scale, black elsewhere, for contrast
-            color = "white" if i != j and off[i, j] > dark else "black"
+            # black or white, whichever contrasts more with the cell (at least 4.5:1)
+            color = "black" if i == j else text_color(im.to_rgba(off[i, j]))
             ax.text(j, i, str(C[i, j]), ha="center", va="center", fontsize=7, color=color,
                     fontweight="bold" if i == j else "normal")
     ax.set(xticks=range(10), yticks=range(10), xlabel="predicted", ylabel="true", title=title)
     fig.colorbar(im, ax=ax, label="misclassified count")
+    mistakes = sorted(((int(C[i, j]), i, j) for i in range(10) for j in range(10) if i != j),
+                      reverse=True)[:5]
+    describe(fig, f"Confusion matrix{' ' + plain(title) if title else ''} of {int(C.sum())} "
+             f"images: rows the true digit, columns the predicted one, each cell's count "
+             f"written in it, the mistakes shaded red (darker: more). Correct (the diagonal): "
+             + ", ".join(f"{d}: {int(C[d, d])} of {int(C[d].sum())}" for d in range(10))
+             + ". Most frequent mistakes: "
+             + ", ".join(f"{i} read as {j} {c} times" for c, i, j in mistakes if c))
     return fig, ax
 
 
@@ -332,6 +362,15 @@ def network_diagram(layer_sizes: Sequence[int] = (784, 110, 10), *, max_drawn: i
                    zorder=3)
     ax.set(xlim=(-0.5, n_cols - 0.5), ylim=(-1.75 if equations else -1.45, 1.6))
     ax.set_axis_off()
+    layers = ", ".join(f"{plain(labels[col])} with {n} units" for col, n in enumerate(sizes))
+    joins = "; ".join(f"w{c}: {sizes[c - 1]} by {sizes[c]}, b{c}: {sizes[c]}"
+                      for c in range(1, n_cols))
+    describe(fig, f"Diagram of the network as {n_cols} columns of circles (units), left to "
+             f"right: {layers}; every unit is joined by a line to every unit of the column "
+             f"before (wide columns show {max_drawn} units and an ellipsis). The weights "
+             f"between the columns: {joins}"
+             + (". Under each column: its value is σ of the column before times its weights "
+                "plus its biases" if equations else ""))
     return fig, ax
 
 
@@ -349,4 +388,7 @@ def results_table(rows: Mapping[str, Sequence], columns: Sequence[str], *,
                      rowLabels=list(rows), colLabels=list(columns), loc="center")
     table.scale(1, 1.3)
     ax.set_title(title)
+    describe(fig, f"Table{' ' + plain(title) if title else ''}, columns "
+             f"{', '.join(map(str, columns))}; rows: "
+             + "; ".join(f"{name}: {', '.join(map(str, vals))}" for name, vals in rows.items()))
     return fig, ax

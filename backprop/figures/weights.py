@@ -13,6 +13,9 @@ from typing import TYPE_CHECKING
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.ticker import FuncFormatter
+
+from .alt import describe, num, plain
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -92,9 +95,37 @@ def weight_grid(W: np.ndarray, units: Sequence[int], *, ncols: int = 10,
     extend = "both" if largest > limit else "neither"
     bar = fig.colorbar(image, ax=axes, shrink=min(1.0, 0.5 + 0.15 * nrows), extend=extend,
                        aspect=max(10, 8 * nrows))
+    # the sign is written on the ticks, not only coloured: +0.5, 0, −0.5
+    bar.ax.yaxis.set_major_formatter(FuncFormatter(signed))
     bar.set_label(label, fontsize=fontsize)
     bar.ax.tick_params(labelsize=fontsize)
+    spread = np.abs(shown).max(axis=0)
+    widest, narrowest = int(np.argmax(spread)), int(np.argmin(spread))
+    words = (f"{len(units)} weight images of 28 by 28 pixels, one per hidden unit (units "
+             f"{_ranges(units)}), in {nrows} row(s) of {ncols}, all on one colour scale from "
+             f"{num(-limit)} (dark blue) through 0 (white) to {num(limit)} (dark red), shown by "
+             f"a colour bar labelled {plain(label)!r}. The largest |weight| shown is "
+             f"{num(largest)} (unit {units[widest]}); the palest unit, {units[narrowest]}, reaches "
+             f"only {num(float(spread[narrowest]))}; the mean |weight| is "
+             f"{num(float(np.abs(shown).mean()))}")
+    if row_labels:
+        words += f". Rows: {', '.join(row_labels)}"
+    describe(fig, words)
     return fig, axes
+
+
+def signed(value: float, _pos=None) -> str:
+    """A colour bar's tick with its sign written: ``+0.5``, ``0``, ``−0.5`` (a true minus)."""
+    if abs(value) < 1e-12:
+        return "0"
+    return f"{'+' if value > 0 else '−'}{abs(value):.2g}"
+
+
+def _ranges(units: Sequence[int]) -> str:
+    """Unit numbers said briefly: ``0-49`` for a run, else the list."""
+    if list(units) == list(range(units[0], units[0] + len(units))) and len(units) > 2:
+        return f"{units[0]} to {units[-1]}"
+    return ", ".join(map(str, units))
 
 
 def _bare(ax: Axes) -> None:
