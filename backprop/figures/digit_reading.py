@@ -287,9 +287,12 @@ def describe_teach(before: np.ndarray, after: np.ndarray, d_W1: np.ndarray, labe
     moved = "rose" if after[label] > before[label] else "fell" if after[label] < before[
         label] else "stayed"
     now, was = int(np.argmax(after)), int(np.argmax(before))
+    # two decimals as the picture's title, or three where two would hide the change
+    digits = 2 if f"{before[label]:.2f}" != f"{after[label]:.2f}" else 3
     outputs = (f"One backprop step toward label {label} (learning rate {lr:.3g}), outputs "
-               f"before and after as bars: output {label} {moved} from {float(before[label]):.2f} "
-               f"to {float(after[label]):.2f}; the network now reads {now} with "
+               f"before and after as bars: output {label} {moved} from "
+               f"{float(before[label]):.{digits}f} to {float(after[label]):.{digits}f}; the "
+               f"network now reads {now} with "
                f"{float(after[now]):.2f}, before {was} with {float(before[was]):.2f}")
     size = np.linalg.norm(d_W1, axis=0)
     units = [int(u) for u in np.argsort(size)[::-1][:n_units]]
