@@ -126,3 +126,23 @@ def test_the_descriptions_carry_the_numbers_not_a_constant():
         figures.describe_step(steps, len(steps))
     empty = figures.describe_reading(np.zeros(784), np.zeros(10), np.zeros(5))
     assert "nothing drawn yet" in empty[0]
+
+
+def test_the_sweep_explorers_texts_follow_its_sliders():
+    frame = bp.sweep([{"n_train": 200, "n_val": 100, "n_epochs": 2, "hidden": 10, "lr": lr,
+                       "seed": seed} for lr in (0.1, 1.0) for seed in (0, 1)],
+                     n_jobs=1, use_cache=False, progress=False)
+    panel = widgets.sweep_explorer(frame)
+    first = panel.images["accuracy"].alt
+    history = frame[(frame["lr"] == 0.1) & (frame["seed"] == 0)]["history"].iloc[0]
+    assert f"validation accuracy {100 * history['val_acc'][-1]:.1f} %" in first
+    assert "1 other seed drawn faded behind" in first and panel.announcer.said == []
+    panel.controls["lr"].value = 1.0
+    assert panel.images["accuracy"].alt != first
+    assert panel.announcer.said == [html_unescape(panel.status.value)]
+
+
+def html_unescape(text: str) -> str:
+    import html
+
+    return html.unescape(text)

@@ -189,7 +189,7 @@ def _trend(values: Sequence[float], rising_is: str, falling_is: str, steady_is: 
 
 def describe_curves(history: Mapping[str, Sequence[float]] | None,
                     n_epochs: int | None = None, n_earlier: int = 0,
-                    percent: bool = True) -> tuple[str, str]:
+                    percent: bool = True, faded: str = "earlier run") -> tuple[str, str]:
     """What the two panels of :class:`LiveCurves` show, in words, with the current numbers:
     a text alternative for each picture (a screen reader says it; the widgets set it).
 
@@ -199,6 +199,7 @@ def describe_curves(history: Mapping[str, Sequence[float]] | None,
     n_epochs : int, optional, the run's planned epochs ("epoch 12 of 20")
     n_earlier : int, faded earlier runs drawn behind the current one
     percent : bool, accuracies in percent (as the pictures show them)
+    faded : str, what the faded curves are, in the singular ("earlier run", "other seed")
 
     Returns
     -------
@@ -210,7 +211,7 @@ def describe_curves(history: Mapping[str, Sequence[float]] | None,
     history = history or {}
     done = len(history.get("train_loss", []))
     behind = ("" if not n_earlier else
-              f"; {n_earlier} earlier run{'s' if n_earlier > 1 else ''} drawn faded behind")
+              f"; {n_earlier} {faded}{'s' if n_earlier > 1 else ''} drawn faded behind")
     if not done:
         empty = "no run yet: press Train or move a slider"
         return (f"Learning curves, loss per epoch: {empty}{behind}",
