@@ -308,8 +308,8 @@ def describe_inside(params: Mapping[str, np.ndarray], history: Mapping[str, Sequ
                f"-{limit:g} to {limit:g} (blue negative, red positive): typical size "
                f"{float(np.mean(np.abs(shown))):.2g}, largest {float(np.max(np.abs(shown))):.2g}")
     clipped = float(np.mean(np.abs(shown) > limit))
-    if clipped:
-        weights += f", {100 * clipped:.0f} % beyond the scale"
+    if clipped >= 0.0005:  # (what rounds to 0.0 % is not said)
+        weights += f", {100 * clipped:.1f} % beyond the scale"
     y_hat, y = np.asarray(y_hat), np.asarray(y)
     said = np.argmax(y_hat, axis=1)
     reads = "; ".join(f"true {int(t)} read as {int(p)} ({float(o[p]):.2f})"
