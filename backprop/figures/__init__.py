@@ -50,6 +50,8 @@ from .digit_reading import (
     READING_SIZE,
     TEACH_SIZE,
     DigitReading,
+    describe_reading,
+    describe_teach,
     digit_reading,
     teach_step,
 )
@@ -60,10 +62,11 @@ from .inside_view import (
     INSIDE_UNITS,
     LAYER_COLORS,
     InsideView,
+    describe_inside,
     inside_figure,
     weight_limit,
 )
-from .live_curves import LiveCurves
+from .live_curves import LiveCurves, describe_curves
 from .notebook import (
     confusion_matrix,
     confusion_plot,
@@ -89,6 +92,7 @@ from .step_graph import (
     STEP_SIZE,
     STEP_SIZE_NARROW,
     backprop_step,
+    describe_step,
 )
 from .style import (
     CURVES_SIZE,
@@ -152,6 +156,11 @@ __all__ = [
     "confusion_matrix",
     "confusion_plot",
     "curve_limits",
+    "describe_curves",
+    "describe_inside",
+    "describe_reading",
+    "describe_step",
+    "describe_teach",
     "digit_grid",
     "digit_reading",
     "image_grid",

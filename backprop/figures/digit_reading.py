@@ -2,8 +2,9 @@
 
 :class:`DigitReading` shows what the network makes of one image (input, hidden units,
 outputs), kept alive and blitted; :func:`digit_reading` draws it once. :func:`teach_step`
-shows one backprop step on that image. The caller computes the network's values: these
-figures only draw them.
+shows one backprop step on that image. :func:`describe_reading` and :func:`describe_teach`
+say what they show, in words (a page's text alternatives). The caller computes the network's
+values: these figures only draw them.
 """
 
 from __future__ import annotations
@@ -229,3 +230,74 @@ def teach_step(x: np.ndarray, before: np.ndarray, after: np.ndarray, d_W1: np.nd
     right.suptitle(f"d_W1 of the {len(units)} hidden units whose weights\nchange most "
                    "(the step is −lr × this)", fontsize=9.5, y=0.97)
     return fig, axes
+
+
+def _ranked(y_hat: np.ndarray) -> list[int]:
+    return [int(d) for d in np.argsort(-np.asarray(y_hat), kind="stable")]
+
+
+def describe_reading(x: np.ndarray, y_hat: np.ndarray, hidden: np.ndarray,
+                     label: int | None = None, what: str = "") -> list[str]:
+    """What the three panels of :class:`DigitReading` show, in words, with the current
+    numbers: a text alternative for each picture (input, hidden units, outputs).
+
+    Parameters
+    ----------
+    x, y_hat, hidden, label : as for :meth:`DigitReading.update`
+    what : str, optional, where the image came from (e.g. "test image 42, labelled 7")
+
+    Returns
+    -------
+    list of three str, e.g. "The 28x28 image the network sees: test image 42, labelled 7;
+        ink on 19 % of pixels", "110 hidden activations u3 (0 to 1): 31 above 0.5, mean
+        0.38", "The network's 10 outputs: the network reads 7 with 0.93; next 9 with 0.04"
+    """
+    x, y_hat, hidden = np.asarray(x), np.asarray(y_hat).ravel(), np.asarray(hidden).ravel()
+    if not x.any():
+        return ["The 28x28 image the network sees: empty, nothing drawn yet",
+                f"{hidden.size} hidden activations u3: nothing to read yet",
+                "The network's 10 outputs: nothing to read yet"]
+    source = f"{what}; " if what else ""
+    image = (f"The 28x28 image the network sees, MNIST-style: {source}ink on "
+             f"{100 * float(np.mean(x > 0.1)):.0f} % of pixels")
+    units = (f"{hidden.size} hidden activations u3 (0 to 1): {int(np.sum(hidden > 0.5))} above "
+             f"0.5, mean {float(np.mean(hidden)):.2f}, largest unit {int(np.argmax(hidden))} "
+             f"at {float(np.max(hidden)):.2f}")
+    first, second = _ranked(y_hat)[:2]
+    outputs = (f"The network's 10 outputs: the network reads {first} with "
+               f"{float(y_hat[first]):.2f}; next {second} with {float(y_hat[second]):.2f}")
+    if label is not None:
+        outputs += f"; the true label {label} gets {float(y_hat[label]):.2f}"
+    return [image, units, outputs]
+
+
+def describe_teach(before: np.ndarray, after: np.ndarray, d_W1: np.ndarray, label: int,
+                   lr: float, n_units: int = 8) -> list[str]:
+    """What the two panels of :func:`teach_step` show, in words, with the step's numbers: a
+    text alternative for each picture (outputs before and after, d_W1's images).
+
+    Returns
+    -------
+    list of two str, e.g. "One backprop step toward label 3 (learning rate 0.03): output 3
+        rose from 0.12 to 0.25; the network now reads 3 with 0.25, before 8 with 0.61", "d_W1
+        of the 8 hidden units whose weights change most: units 12, 5, ...; largest |d_W1|
+        0.0032"
+    """
+    before, after = np.asarray(before).ravel(), np.asarray(after).ravel()
+    moved = "rose" if after[label] > before[label] else "fell" if after[label] < before[
+        label] else "stayed"
+    now, was = int(np.argmax(after)), int(np.argmax(before))
+    # two decimals as the picture's title, or three where two would hide the change
+    digits = 2 if f"{before[label]:.2f}" != f"{after[label]:.2f}" else 3
+    outputs = (f"One backprop step toward label {label} (learning rate {lr:.3g}), outputs "
+               f"before and after as bars: output {label} {moved} from "
+               f"{float(before[label]):.{digits}f} to {float(after[label]):.{digits}f}; the "
+               f"network now reads {now} with "
+               f"{float(after[now]):.2f}, before {was} with {float(before[was]):.2f}")
+    size = np.linalg.norm(d_W1, axis=0)
+    units = [int(u) for u in np.argsort(size)[::-1][:n_units]]
+    grads = (f"d_W1 of the {len(units)} hidden units whose weights change most, each a 28x28 "
+             f"image (the step is minus the learning rate times this): units "
+             f"{', '.join(map(str, units))}; largest |d_W1| "
+             f"{float(np.abs(d_W1[:, units]).max()):.2g}")
+    return [outputs, grads]

@@ -2,7 +2,8 @@
 
 :class:`InsideView` shows the first hidden units' weights, the outputs for a few validation
 digits, and per epoch each layer's gradient size and share of saturated activations, kept
-alive and blitted; :func:`inside_figure` draws it once. The caller computes the network's
+alive and blitted; :func:`inside_figure` draws it once; :func:`describe_inside` says what its
+four panels show, in words (a page's text alternatives). The caller computes the network's
 outputs: the figure only draws them.
 """
 
@@ -278,3 +279,57 @@ def inside_figure(params: Mapping[str, np.ndarray], history: Mapping[str, Sequen
     limits = view.update(params, history, y_hat, n_epochs, limit, title)
     view._set_limits(limits)
     return fig, view
+
+
+def describe_inside(params: Mapping[str, np.ndarray], history: Mapping[str, Sequence[float]],
+                    y_hat: np.ndarray, y: np.ndarray, n_epochs: int | None = None,
+                    limit: float = 1.0) -> list[str]:
+    """What the four panels of :class:`InsideView` show, in words, with the current numbers:
+    a text alternative for each picture (weights, outputs, gradient sizes, saturation).
+
+    Parameters
+    ----------
+    params, history, y_hat, n_epochs, limit : as for :meth:`InsideView.update`
+    y : ndarray, shape (k,), the true labels of the view's digits
+
+    Returns
+    -------
+    list of four str, e.g. "Weights w1 of hidden units 0-15, each a 28x28 image, colour scale
+        -0.5 to 0.5: typical size 0.041, largest 0.31", "5 validation digits and their 10
+        outputs: 4 of 5 read right; true 7 read as 7 (0.93), ..."
+    """
+    W1 = np.asarray(params["W1"])
+    shown = W1[:, :INSIDE_UNITS]
+    n = shown.shape[1]
+    epochs = len(history.get("grad_W1", []))
+    at = f"after epoch {epochs}" + (f" of {n_epochs}" if n_epochs else "") if epochs else \
+        "before training"
+    weights = (f"Weights w1 of hidden units 0-{n - 1}, each a 28x28 image, {at}, colour scale "
+               f"-{limit:g} to {limit:g} (blue negative, red positive): typical size "
+               f"{float(np.mean(np.abs(shown))):.2g}, largest {float(np.max(np.abs(shown))):.2g}")
+    clipped = float(np.mean(np.abs(shown) > limit))
+    if clipped >= 0.0005:  # (what rounds to 0.0 % is not said)
+        weights += f", {100 * clipped:.1f} % beyond the scale"
+    y_hat, y = np.asarray(y_hat), np.asarray(y)
+    said = np.argmax(y_hat, axis=1)
+    reads = "; ".join(f"true {int(t)} read as {int(p)} ({float(o[p]):.2f})"
+                      for t, p, o in zip(y, said, y_hat, strict=True))
+    outputs = (f"{len(y)} validation digits and their 10 outputs, {at}: "
+               f"{int(np.sum(said == y))} of {len(y)} read right; {reads}")
+    layers = sorted(int(k[len("grad_W"):]) for k in history if k.startswith("grad_W"))
+    names = {layer: "output" if layer == max(layers) else "hidden" for layer in layers}
+    if not epochs:
+        gradients = "Gradient size per epoch (log scale): no epoch yet"
+        saturation = "Saturated activations per epoch: no epoch yet"
+    else:
+        grads = ", ".join(f"w{layer} {float(history[f'grad_W{layer}'][-1]):.2g}"
+                          for layer in layers)
+        first = ", ".join(f"w{layer} {float(history[f'grad_W{layer}'][0]):.2g}"
+                          for layer in layers)
+        gradients = (f"Gradient size per epoch, mean |dL/dw| of the last minibatch, log scale: "
+                     f"epoch {epochs}: {grads}" + (f"; epoch 1: {first}" if epochs > 1 else ""))
+        sats = ", ".join(f"{names[layer]} {100 * float(history[f'saturated_{layer}'][-1]):.0f} %"
+                         for layer in layers if f"saturated_{layer}" in history)
+        saturation = (f"Saturated activations per epoch, share with sigma' < 0.01: "
+                      f"epoch {epochs}: {sats}")
+    return [weights, outputs, gradients, saturation]

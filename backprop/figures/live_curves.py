@@ -3,6 +3,7 @@
 The same picture as :func:`backprop.figures.notebook.learning_curves` (same limits, labels
 and colours): one figure, drawn in full only when its axes change, otherwise by redrawing
 just the lines over a saved background, then sent as PNG bytes, whole or as two panels.
+:func:`describe_curves` says in words what the two panels show (a page's text alternative).
 """
 
 from __future__ import annotations
@@ -171,3 +172,69 @@ class LiveCurves:
             line.axes.draw_artist(line)
         self._background = self.fig.canvas.copy_from_bbox(self.fig.bbox)
         self._earlier = earlier
+
+
+def _trend(values: Sequence[float], rising_is: str, falling_is: str, steady_is: str) -> str:
+    """How the curve's last epoch moved, in words: the newest value against the one before
+    (what the end of the line shows)."""
+    if len(values) < 2:
+        return "first epoch"
+    before = float(values[-2])
+    change = float(values[-1]) - before
+    scale = max(abs(before), 1e-12)
+    if abs(change) <= 0.002 * scale:
+        return steady_is
+    return rising_is if change > 0 else falling_is
+
+
+def describe_curves(history: Mapping[str, Sequence[float]] | None,
+                    n_epochs: int | None = None, n_earlier: int = 0,
+                    percent: bool = True, faded: str = "earlier run") -> tuple[str, str]:
+    """What the two panels of :class:`LiveCurves` show, in words, with the current numbers:
+    a text alternative for each picture (a screen reader says it; the widgets set it).
+
+    Parameters
+    ----------
+    history : dict from :func:`backprop.train` (may be partial), or None before a run
+    n_epochs : int, optional, the run's planned epochs ("epoch 12 of 20")
+    n_earlier : int, faded earlier runs drawn behind the current one
+    percent : bool, accuracies in percent (as the pictures show them)
+    faded : str, what the faded curves are, in the singular ("earlier run", "other seed")
+
+    Returns
+    -------
+    loss, accuracy : str, e.g. "Learning curves, loss per epoch, epoch 12 of 20: training
+        loss 0.21, validation loss 0.35, validation loss still falling" and "Learning curves,
+        accuracy per epoch, epoch 12 of 20: training accuracy 95.3 %, validation accuracy
+        92.1 %, still rising"
+    """
+    history = history or {}
+    done = len(history.get("train_loss", []))
+    behind = ("" if not n_earlier else
+              f"; {n_earlier} {faded}{'s' if n_earlier > 1 else ''} drawn faded behind")
+    if not done:
+        empty = "no run yet: press Train or move a slider"
+        return (f"Learning curves, loss per epoch: {empty}{behind}",
+                f"Learning curves, accuracy per epoch: {empty}{behind}")
+    of = f" of {n_epochs}" if n_epochs else ""
+    where = f"epoch {done}{of}"
+    train_loss, val_loss = history["train_loss"], history.get("val_loss", [])
+    loss = f"Learning curves, loss per epoch, {where}: training loss {train_loss[-1]:.3g}"
+    if val_loss:
+        best = int(np.argmin(val_loss))
+        loss += (f", validation loss {val_loss[-1]:.3g}, "
+                 f"{_trend(val_loss, 'rising', 'still falling', 'level')}")
+        if best + 1 < len(val_loss):
+            loss += f" (lowest {val_loss[best]:.3g} at epoch {best + 1})"
+    scale, unit = (100, " %") if percent else (1, "")
+    fmt = ".1f" if percent else ".3f"
+    train_acc, val_acc = history.get("train_acc", []), history.get("val_acc", [])
+    acc = f"Learning curves, accuracy per epoch, {where}"
+    parts = []
+    if train_acc:
+        parts.append(f"training accuracy {scale * train_acc[-1]:{fmt}}{unit}")
+    if val_acc:
+        parts.append(f"validation accuracy {scale * val_acc[-1]:{fmt}}{unit}, "
+                     f"{_trend(val_acc, 'still rising', 'falling', 'level')}")
+    acc += ": " + ", ".join(parts) if parts else ""
+    return loss + behind, acc + behind

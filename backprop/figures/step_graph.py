@@ -1,7 +1,8 @@
 """Backprop step by step on the 2-2-1 hand example (notebook 01, the step-through widget).
 
 :func:`backprop_step` draws one step of :func:`backprop.walkthrough.walkthrough` on the
-computational graph, wide (the chain left to right) or narrow (top to bottom, for a phone).
+computational graph, wide (the chain left to right) or narrow (top to bottom, for a phone);
+:func:`describe_step` says what it shows, in words (a page's text alternative).
 """
 
 from __future__ import annotations
@@ -157,3 +158,37 @@ def backprop_step(steps: Sequence[Step], index: int, *, ax: Axes | None = None,
     if title:
         ax.set_title(title, fontsize=12)
     return fig, ax
+
+
+def describe_step(steps: Sequence[Step], index: int) -> str:
+    """What :func:`backprop_step` shows for step ``index``, in words, with its numbers: a
+    text alternative for the picture of the graph (either layout).
+
+    E.g. "Backprop on the 2-2-1 graph, step 3 of 14, forward pass: u3 computed from u2
+    (highlighted): u3 = sigma(u2) = (0.5987, 0.4502). Values known: x, w1, b1, w2, b2,
+    y (target), u1, u2, u3; gradients known: none yet."
+    """
+    if not 0 <= index < len(steps):
+        raise ValueError(f"index must be in [0, {len(steps) - 1}], got {index!r}")
+    step = steps[index]
+
+    def name(node: str) -> str:
+        return STEP_LABELS.get(node, node)
+
+    values = list(steps[0].given)
+    grads = []
+    for s in steps[1:index + 1]:
+        (values if s.phase == "forward" else grads).append(s.node)
+    head = f"Backprop on the 2-2-1 graph, step {index} of {len(steps) - 1}"
+    if step.phase == "start":
+        what = ("the hand example before any step: the input, the weights, the biases and the "
+                "target are known")
+    else:
+        kind = "forward pass" if step.phase == "forward" else "backward pass, gradient of"
+        reads = ", ".join(name(n) for n in step.inputs) or "nothing"
+        value = "; ".join(_step_value_lines(step.value))
+        what = (f"{kind} {name(step.node)}, computed from {reads} (highlighted): "
+                f"{step.formula}; the box now shows {value}")
+    known = ", ".join(dict.fromkeys(name(n) for n in values))
+    dknown = ", ".join(dict.fromkeys(name(n) for n in grads)) or "none yet"
+    return f"{head}, {what}. Values known: {known}; gradients known: {dknown}."

@@ -17,7 +17,10 @@ need no front-end extension and nothing from a CDN: they work wherever ipywidget
 (:mod:`._canvas`), an ``anywidget`` whose ES module ships in this package: JupyterLab and
 Voila load anywidget's front end from the installed package, but VS Code's Jupyter extension
 fetches the front end of any widget library other than ipywidgets from a CDN, so in VS Code
-the canvas needs the internet (offline it shows an error instead of the canvas).
+the canvas needs the internet (offline it shows an error instead of the canvas). The same
+holds for each panel's accessibility helper (:mod:`._a11y`'s ``Announcer``, a live region that
+also puts each picture's text on its ``alt`` and names the sliders' handles): without it the
+panel works as before and its pictures are still named, by their ``title``.
 """
 
 from ._draw_digit import DrawDigit, draw_digit

@@ -47,10 +47,15 @@ def plots_row(images: list[W.Image]) -> W.Box:
         "bp-plots")
 
 
-def put_pngs(images: dict, pngs) -> None:
-    """Show the pictures ``pngs`` (bytes) in the image widgets ``images``, in order."""
-    for image, png in zip(images.values(), pngs, strict=True):
-        image.value = png
+def put_pngs(images: dict, pngs, alts=None) -> None:
+    """Show the pictures ``pngs`` (bytes) in the image widgets ``images``, in order, each
+    with its text alternative from ``alts`` (str, what the picture shows, in words)."""
+    alts = [None] * len(images) if alts is None else alts
+    for image, png, alt in zip(images.values(), pngs, alts, strict=True):
+        with image.hold_sync():  # picture and words in one message
+            image.value = png
+            if alt is not None:
+                image.alt = alt
 
 
 @cache

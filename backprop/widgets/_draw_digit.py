@@ -16,17 +16,30 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from ..digits import ink_from_png, mnist_style
-from ..figures import READING_PANELS, TEACH_SIZE, DigitReading, panel_pngs, teach_step
+from ..figures import (
+    READING_PANELS,
+    TEACH_SIZE,
+    DigitReading,
+    describe_reading,
+    describe_teach,
+    panel_pngs,
+    teach_step,
+)
 from ..nn import backward, forward, init_params
 from ..settings import DEFAULT_RUN, check
 from ..training import train
+from ._a11y import Announcer, Picture
 from ._common import PANEL_CLASS, plots_row, put_pngs, row, style_widget
+
+N_TEST = 10000  # the official test images, any of which the keyboard can read
 
 
 class DrawDigit(W.VBox):
     """Draw a digit; see the 28x28 image the network gets, its 10 outputs and hidden units.
 
     The drawing is prepared as MNIST's digits were (:func:`backprop.digits.mnist_style`).
+    Without a pointer (from the keyboard), *read test digit* reads one of the 10000 test
+    images instead, by its index or at random, and it can be taught the same way.
     "Teach it": pick the right label and press *one step*: one backprop step on that one
     image, with the learning rate of the slider, and the picture shows the outputs before
     and after and ``d_W1`` for the hidden units whose weights change most. *Reset* restores
@@ -45,20 +58,25 @@ class DrawDigit(W.VBox):
 
     Attributes
     ----------
-    canvas : DigitCanvas; buttons : dict of Clear, one step, Reset
+    canvas : DigitCanvas; buttons : dict of Clear, one step, Reset, read test digit, random
+        test digit
+    test_index : ipywidgets.BoundedIntText, the test image *read test digit* reads (0-9999)
     label : ipywidgets.Dropdown; lr : ipywidgets.FloatLogSlider
-    images : dict of three ipywidgets.Image, the reading: ``input``, ``hidden``, ``outputs``
+    images : dict of three Pictures (ipywidgets.Image with a text alternative ``alt``, from
+        :func:`backprop.figures.describe_reading`), the reading: ``input``, ``hidden``, ``outputs``
         (in ``reading``, a row that wraps: on a phone the outputs go below the others);
         ``image`` is the input
-    teach_images : dict of two ipywidgets.Image, the step: ``outputs`` (before and after)
+    teach_images : dict of two Pictures (texts from :func:`backprop.figures.describe_teach`),
+        the step: ``outputs`` (before and after)
         and ``gradients`` (d_W1's images), in ``teach``, a row that wraps, hidden until a step
-    status : ipywidgets.HTML
+    status : ipywidgets.HTML; announcer : Announcer, a visually hidden live region that says
+        each reading of a test digit and each step
     x : ndarray (784,), the image the network sees; params, trained : the weights in use and
         those Reset restores; latency : seconds from the stroke's arrival to the picture
     """
 
     def __init__(self, params: dict | None = None, *, source: Any = None, data: Any = None,
-                 loss: str = "cross_entropy"):
+                 loss: str = "cross_entropy", rng: np.random.Generator | None = None):
         from ._canvas import DigitCanvas  # anywidget: only this widget needs it
 
         check("loss", loss)
@@ -71,6 +89,16 @@ class DrawDigit(W.VBox):
         self.canvas = DigitCanvas()
         self.buttons = {name: W.Button(description=name, layout=W.Layout(width="100px"))
                         for name in ("Clear", "one step", "Reset")}
+        for name in ("read test digit", "random test digit"):
+            self.buttons[name] = W.Button(description=name, layout=W.Layout(width="auto"))
+        self.test_index = W.BoundedIntText(value=0, min=0, max=N_TEST - 1,
+                                           description="test image (0-9999)",
+                                           style={"description_width": "initial"},
+                                           layout=W.Layout(width="230px"))
+        self.rng = np.random.default_rng() if rng is None else rng  # for random test digits
+        self._test = None  # the test split, loaded at the first test digit
+        self._what = "your drawing"  # where the image read came from, for its description
+        self.announcer = Announcer()
         self.buttons["one step"].button_style = "primary"
         self.label = W.Dropdown(options=list(range(10)), value=0, description="right label",
                                 style={"description_width": "initial"},
@@ -81,13 +109,13 @@ class DrawDigit(W.VBox):
                                    continuous_update=False)
         self.status = W.HTML("draw a digit in the box").add_class("bp-draw-status")
         self._view: DigitReading | None = None
-        self.images = {name: W.Image(format="png").add_class("bp-draw-reading")
+        self.images = {name: Picture(format="png").add_class("bp-draw-reading")
                        for name in ("input", "hidden", "outputs")}
         self.image = self.images["input"]
         self.reading = plots_row(list(self.images.values()))
         for image, width in zip(self.images.values(), READING_PANELS[:2], strict=False):
             image.layout.max_width = f"{width}px"  # never scaled up: the two share a row
-        self.teach_images = {name: W.Image(format="png").add_class("bp-draw-teach")
+        self.teach_images = {name: Picture(format="png").add_class("bp-draw-teach")
                              for name in ("outputs", "gradients")}
         self.teach = plots_row(list(self.teach_images.values()))
         self.teach.layout.display = "none"
@@ -95,20 +123,25 @@ class DrawDigit(W.VBox):
         self.buttons["Clear"].on_click(self.clear)
         self.buttons["one step"].on_click(self.one_step)
         self.buttons["Reset"].on_click(self.reset)
+        self.buttons["read test digit"].on_click(lambda _: self.read_test(self.test_index.value))
+        self.buttons["random test digit"].on_click(lambda _: self.read_test())
         left = W.VBox([self.canvas, self.buttons["Clear"]],
                       layout=W.Layout(max_width="100%")).add_class("bp-draw-left")
         teach = row([self.label, self.lr, self.buttons["one step"], self.buttons["Reset"]])
-        super().__init__([row([left, self.reading]),
+        keyboard = row([self.test_index, self.buttons["read test digit"],
+                        self.buttons["random test digit"]])
+        super().__init__([row([left, self.reading]), keyboard,
                           self.status, W.HTML("<b>Teach it:</b> pick the right label, then "
                                               "press <i>one step</i>"), teach,
-                          self.teach, style_widget()], layout=W.Layout(max_width="100%"))
+                          self.teach, self.announcer, style_widget()],
+                         layout=W.Layout(max_width="100%"))
         self.add_class("bp-draw-digit").add_class(PANEL_CLASS)
         if self.params is not None:
             self.show()
         else:  # no network yet: an empty reading, and training waits for the first stroke
             self._view = DigitReading(DEFAULT_RUN["hidden"])
-            put_pngs(self.images, self._view.pngs(self.x, np.zeros(10), np.zeros(
-                DEFAULT_RUN["hidden"])))
+            empty = (self.x, np.zeros(10), np.zeros(DEFAULT_RUN["hidden"]))
+            put_pngs(self.images, self._view.pngs(*empty), describe_reading(*empty))
             self.status.value = (
                 "draw a digit in the box (the network of the playground's last finished run "
                 "reads it; with none yet, the first stroke takes a few seconds more: a "
@@ -158,6 +191,7 @@ class DrawDigit(W.VBox):
 
     def _on_stroke(self, _: Any = None) -> None:
         start = time.perf_counter()
+        self._what = "your drawing"
         try:
             self.x = mnist_style(ink_from_png(self.canvas.png)) if self.canvas.png else \
                 np.zeros(784, dtype=np.float32)
@@ -181,15 +215,43 @@ class DrawDigit(W.VBox):
         y_hat, hidden = self.read()
         if self._view is None or self._view.n_hidden != hidden.size:
             self._view = DigitReading(hidden.size)
-        put_pngs(self.images, self._view.pngs(self.x, y_hat, hidden))
+        put_pngs(self.images, self._view.pngs(self.x, y_hat, hidden),
+                 describe_reading(self.x, y_hat, hidden, what=self._what))
         if self.x.any():
-            self.status.value = (f"prediction: <b>{int(np.argmax(y_hat))}</b> — using "
-                                 f"{html.escape(self._note)}")
+            self.status.value = (f"prediction: <b>{int(np.argmax(y_hat))}</b> for "
+                                 f"{html.escape(self._what)} — using {html.escape(self._note)}")
         else:
             self.status.value = f"draw a digit in the box — using {html.escape(self._note)}"
 
+    def read_test(self, index: int | None = None) -> None:
+        """Read test image ``index`` (0-9999; default one at random) as if it were drawn: the
+        same reading, and *one step* teaches it (its right label is picked). The keyboard's
+        way to the reading, which the canvas cannot give."""
+        if self._test is None:
+            from ..data import load_mnist
+
+            self._test = load_mnist(n_train=1, n_val=0, n_test=N_TEST).test
+        if index is None:
+            index = int(self.rng.integers(N_TEST))
+        index = int(index)
+        if not 0 <= index < N_TEST:
+            raise ValueError(f"index must be between 0 and {N_TEST - 1}, got {index!r}")
+        label = int(self._test.y[index])
+        self.canvas.clear()  # the reading is of the test image now, not of a drawing
+        self.x = np.asarray(self._test.X[index], dtype=np.float32)
+        self._what = f"test image {index}, labelled {label}"
+        self.test_index.value = index
+        self.label.value = label
+        self.teach.layout.display = "none"
+        self.show()
+        y_hat, _ = self.read()
+        first, second = np.argsort(-y_hat, kind="stable")[:2]
+        self.announcer.say(f"{self._what}: the network reads {first} with {y_hat[first]:.2f}; "
+                           f"next {second} with {y_hat[second]:.2f}")
+
     def clear(self, *_: Any) -> None:
         """Wipe the drawing and the reading."""
+        self._what = "your drawing"
         self.canvas.clear()
         self.x = np.zeros(784, dtype=np.float32)
         self.teach.layout.display = "none"
@@ -205,7 +267,7 @@ class DrawDigit(W.VBox):
         as ``W <- W - lr * dL/dW``.
         """
         if not self.x.any():
-            raise ValueError("draw a digit first")
+            raise ValueError("draw a digit first (or read a test digit)")
         params = self._network()
         X = self.x.reshape(1, -1).astype(params["W1"].dtype)
         Y = np.zeros((1, 10), dtype=X.dtype)
@@ -220,7 +282,8 @@ class DrawDigit(W.VBox):
     def one_step(self, *_: Any) -> None:
         """The *one step* button: teach the chosen label and show what changed."""
         if not self.x.any():
-            self.status.value = "draw a digit first, then pick its label and press one step"
+            self.status.value = ("draw a digit first (or read a test digit), then pick its "
+                                 "label and press one step")
             return
         label, lr = int(self.label.value), float(self.lr.value)
         result = self.step(label, lr)
@@ -228,7 +291,10 @@ class DrawDigit(W.VBox):
         FigureCanvasAgg(fig)
         teach_step(self.x, result["before"], result["after"], result["grads"]["W1"], label, lr,
                    fig=fig)
-        put_pngs(self.teach_images, panel_pngs(fig))
+        alts = describe_teach(result["before"], result["after"], result["grads"]["W1"], label,
+                              lr)
+        put_pngs(self.teach_images, panel_pngs(fig), alts)
+        self.announcer.say(alts[0])
         self.teach.layout.display = None
         self.show()
 
@@ -241,6 +307,7 @@ class DrawDigit(W.VBox):
 
 
 def draw_digit(params: dict | None = None, *, source: Any = None, data: Any = None,
-               loss: str = "cross_entropy") -> DrawDigit:
-    """A :class:`DrawDigit` panel (see there)."""
-    return DrawDigit(params, source=source, data=data, loss=loss)
+               loss: str = "cross_entropy", rng: np.random.Generator | None = None
+               ) -> DrawDigit:
+    """A :class:`DrawDigit` panel (see there); ``rng`` picks the random test digits."""
+    return DrawDigit(params, source=source, data=data, loss=loss, rng=rng)

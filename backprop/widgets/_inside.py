@@ -7,9 +7,10 @@ from typing import Any
 import ipywidgets as W
 import numpy as np
 
-from ..figures import InsideView, weight_limit
+from ..figures import InsideView, describe_inside, weight_limit
 from ..nn import forward
 from ..settings import INIT_LABELS, INITS
+from ._a11y import Picture
 from ._common import options, plots_row, put_pngs
 from ._runs import Run
 
@@ -41,7 +42,8 @@ class InsidePanel:
     Attributes
     ----------
     view : ipywidgets.ToggleButtons; init : ipywidgets.Dropdown
-    images : dict of four ipywidgets.Image, the inside picture's panels: ``weights``,
+    images : dict of four Pictures (ipywidgets.Image with a text alternative ``alt``, from
+        :func:`backprop.figures.describe_inside`), the inside picture's panels: ``weights``,
         ``outputs``, ``gradients``, ``saturation`` (in ``plots``, two rows that wrap: two by
         two on a laptop, stacked on a phone); ``image`` is the weights
     caption : ipywidgets.HTML, the picture's title (the run's state, the picture's epoch, the
@@ -60,7 +62,7 @@ class InsidePanel:
         self.init = W.Dropdown(options=options("init"), value=init, description="initialisation",
                                style={"description_width": "initial"},
                                layout=W.Layout(width="260px"))
-        self.images = {name: W.Image(format="png").add_class("bp-inside-plot")
+        self.images = {name: Picture(format="png").add_class("bp-inside-plot")
                        for name in ("weights", "outputs", "gradients", "saturation")}
         self.image = self.images["weights"]
         self.caption = W.HTML().add_class("bp-inside-caption")
@@ -98,22 +100,23 @@ class InsidePanel:
         return (f"{state}: the network after epoch {epochs} of {cfg['n_epochs']} · "
                 f"initialisation {init}")
 
-    def pngs(self, run: Run, history: dict) -> tuple[str, list[bytes]]:
-        """The title and the four pictures of ``run`` after the epochs in ``history`` (its
-        newest params)."""
+    def pngs(self, run: Run, history: dict) -> tuple[str, list[bytes], list[str]]:
+        """The title, the four pictures and their texts (what each shows, in words) of
+        ``run`` after the epochs in ``history`` (its newest params)."""
         if self.figure is None:
             self.figure = InsideView(self.X, self.y)
         cfg = run.config
         params = run.epoch_params or run.params
         title = self.title(run, len(history.get("train_loss", [])))
         y_hat = forward(params, self.X)[0]  # the figure draws the outputs, computed here
-        return title, self.figure.pngs(params, history, y_hat, cfg["n_epochs"],
-                                       self.limit(cfg))
+        limit = self.limit(cfg)
+        return title, self.figure.pngs(params, history, y_hat, cfg["n_epochs"], limit), \
+            describe_inside(params, history, y_hat, self.y, cfg["n_epochs"], limit)
 
-    def put(self, title: str, pngs: list[bytes]) -> None:
-        """Show a title and four pictures from :meth:`pngs`."""
+    def put(self, title: str, pngs: list[bytes], alts: list[str] | None = None) -> None:
+        """Show a title and four pictures (with their texts) from :meth:`pngs`."""
         self.caption.value = title
-        put_pngs(self.images, pngs)
+        put_pngs(self.images, pngs, alts)
 
     def prepare(self, title: str = "the inside view: press Train or move a slider") -> None:
         """Draw the inside figure's backgrounds now (one per initialisation's colour scale),
@@ -127,8 +130,9 @@ class InsidePanel:
         cfg = self.panel.config()
         for init in sorted(INITS, key=lambda init: init == cfg["init"]):  # current last
             params = init_params([784, cfg["hidden"], 10], rng, init=init)
-            self.put(title, self.figure.pngs(params, {}, forward(params, self.X)[0],
-                                             cfg["n_epochs"], self.limit({"init": init})))
+            y_hat, limit = forward(params, self.X)[0], self.limit({"init": init})
+            self.put(title, self.figure.pngs(params, {}, y_hat, cfg["n_epochs"], limit),
+                     describe_inside(params, {}, y_hat, self.y, cfg["n_epochs"], limit))
 
     def _switch(self, _: Any = None) -> None:
         panel = self.panel

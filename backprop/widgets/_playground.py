@@ -20,10 +20,11 @@ import ipywidgets as W
 import numpy as np
 
 from ..data import load_mnist
-from ..figures import LiveCurves
+from ..figures import LiveCurves, describe_curves
 from ..nn import init_params
 from ..settings import DEFAULT_RUN
 from ..training import train
+from ._a11y import Announcer, Picture
 from ._common import PANEL_CLASS, describe, plots_row, put_pngs, row, style_widget
 from ._controls import check_control, setting_controls
 from ._inside import InsidePanel
@@ -70,7 +71,8 @@ class Playground(W.VBox):
         the Voila app, by :class:`backprop.widgets.PresetNote`)
     page_query : str, the query string of the Voila page showing the panel ("" elsewhere);
         the settings link keeps its ``token``
-    images : dict of two ipywidgets.Image, ``loss`` and ``accuracy``: the learning curves
+    images : dict of two Pictures (ipywidgets.Image with a text alternative ``alt``, from
+        :func:`backprop.figures.describe_curves`), ``loss`` and ``accuracy``: the learning curves
         as two PNGs, in ``plots``, a row that wraps (side by side on a wide panel, stacked
         on a phone); ``image`` is the loss picture
     curves : backprop.figures.LiveCurves, the figure behind ``images``; ``plots`` carries
@@ -81,6 +83,8 @@ class Playground(W.VBox):
     runner : Runner, starts and stops the runs; ``runner.drawing`` is held while a picture
         is drawn
     runs : list of Run, every run started, newest last (``runner.runs``)
+    announcer : Announcer, a visually hidden live region: a screen reader hears a run's start
+        and end (not every epoch); ``announcer.said`` lists what it said
     """
 
     def __init__(self, data: Any = None, *, lr: float = DEFAULT_RUN["lr"],
@@ -99,9 +103,10 @@ class Playground(W.VBox):
         self.buttons["Train"].button_style = "primary"
         self.status = W.HTML(value="ready: move a slider or press Train").add_class("bp-status")
         self.curves = LiveCurves()
-        self.images = {name: W.Image(value=png, format="png") for name, png in
+        self.images = {name: Picture(value=png, format="png", tooltip=alt) for name, png, alt in
                        zip(("loss", "accuracy"), self.curves.pngs(None, [], n_epochs),
-                           strict=True)}
+                           describe_curves(None, n_epochs), strict=True)}
+        self.announcer = Announcer()  # says a run's start and end to a screen reader
         self.runner = Runner(self._train, self._ended)
         self.inside = InsidePanel(self, init)
         self.controls["init"] = self.inside.init
@@ -120,7 +125,8 @@ class Playground(W.VBox):
                           row([c["n_epochs"], c["batch_size"], c["loss"], c["seed"]]),
                           row(list(self.buttons.values())),
                           row([self.inside.view, c["init"]]), self.status, self.plots,
-                          self.inside.box, style_widget()], layout=W.Layout(max_width="100%"))
+                          self.inside.box, self.announcer, style_widget()],
+                         layout=W.Layout(max_width="100%"))
         self.add_class("bp-playground").add_class(PANEL_CLASS)
         self.locked_controls: list[str] = []
         self.hidden_controls: list[str] = []
@@ -159,7 +165,8 @@ class Playground(W.VBox):
         """Drop the faded earlier runs from the picture."""
         current, n = self.runner.clear_earlier()
         with self.runner.drawing:
-            self._put_curves(self.curves.pngs(current, [], n), self.curves.n_earlier)
+            self._put_curves(self.curves.pngs(current, [], n), self.curves.n_earlier,
+                             describe_curves(current, n))
 
     def wait(self, timeout: float = 60.0) -> None:
         """Block until the newest run has ended (for scripts and tests)."""
@@ -171,18 +178,21 @@ class Playground(W.VBox):
         return self.runner.newest_finished()
 
     def _show(self, run: Run, text: str, history: dict | None = None,
-              error: bool = False, link: bool = False) -> None:
-        """Status line (and, given ``history``, the picture) if ``run`` still owns the panel."""
+              error: bool = False, link: bool = False, say: bool = False) -> None:
+        """Status line (and, given ``history``, the picture) if ``run`` still owns the panel;
+        with ``say``, a screen reader announces ``text`` (a run's start and end only)."""
         earlier = self.runner.earlier(run, MAX_EARLIER)
         if earlier is None:
             return  # a newer run owns the display
-        pngs = None  # the two curve pictures, or the inside view's title and four pictures
+        pngs = None  # the two curve pictures, or the inside view's title, pictures and texts
         inside = run.inside and self.inside.on
         if history is not None:
             with self.runner.drawing:
                 pngs = self.inside.pngs(run, history) if inside else \
                     self.curves.pngs(history, earlier, run.config["n_epochs"])
                 n_earlier = self.curves.n_earlier  # of this picture: read while drawing
+                alts = None if inside else describe_curves(history, run.config["n_epochs"],
+                                                            n_earlier)
         with self.runner.owning(run) as owner:
             if not owner:
                 return
@@ -190,18 +200,21 @@ class Playground(W.VBox):
             self.status.value = f'<span style="color:{color}">{html.escape(text)}</span>'
             if link and self.offer_link:
                 self.status.value += f" · {link_html(self)}"
+            if say:
+                self.announcer.say(text)
             if pngs is not None:
                 if inside:
                     self.inside.put(*pngs)
                 else:
-                    self._put_curves(pngs, n_earlier)
+                    self._put_curves(pngs, n_earlier, alts)
                 run.frames.append(time.perf_counter())
                 run.drawn_epochs = len(history["train_acc"])
 
-    def _put_curves(self, pngs: tuple[bytes, bytes], n_earlier: int) -> None:
-        """Show the curves' two pictures, and mark ``plots`` with the number of faded earlier
-        runs they show."""
-        put_pngs(self.images, pngs)
+    def _put_curves(self, pngs: tuple[bytes, bytes], n_earlier: int,
+                    alts: tuple[str, str] | None = None) -> None:
+        """Show the curves' two pictures (with their texts), and mark ``plots`` with the number
+        of faded earlier runs they show."""
+        put_pngs(self.images, pngs, alts)
         mark = f"{EARLIER_CLASS}{n_earlier}"
         if mark != self._earlier_mark:  # a message to the page only when it changes
             self.plots.remove_class(self._earlier_mark).add_class(mark)
@@ -217,7 +230,7 @@ class Playground(W.VBox):
     def _train(self, run: Run) -> tuple[dict, dict]:
         """Train ``run`` (in its thread, for the runner), showing its epochs as they come."""
         cfg = run.config
-        self._show(run, f"running: {describe(cfg)}, starting")
+        self._show(run, f"running: {describe(cfg)}, starting", say=True)
         busy = threading.Timer(BUSY_SECONDS, self._busy_note, args=(run,))
         busy.daemon = True
         busy.start()
@@ -254,7 +267,8 @@ class Playground(W.VBox):
     def _ended(self, run: Run) -> None:
         """The run's last words in the status line (for the runner), and its last picture."""
         if run.outcome == "error":
-            self._show(run, f"error: {type(run.error).__name__}: {run.error}", error=True)
+            self._show(run, f"error: {type(run.error).__name__}: {run.error}", error=True,
+                       say=True)
             return
         seconds = time.perf_counter() - run.started
         if run.outcome == "superseded" or not run.epochs:
@@ -266,7 +280,7 @@ class Playground(W.VBox):
         self._show(run, f"{run.outcome}: {describe(run.config)} — after {run.epochs} epochs, "
                         f"training {100 * history['train_acc'][-1]:.1f} %, validation "
                         f"{100 * history['val_acc'][-1]:.1f} % ({seconds:.1f} s)",
-                   history if redraw else None, link=True)
+                   history if redraw else None, link=True, say=True)
 
 
 def playground(data: Any = None, *, lr: float = DEFAULT_RUN["lr"],

@@ -11,6 +11,7 @@ from matplotlib.figure import Figure
 
 from .. import figures
 from ..walkthrough import walkthrough
+from ._a11y import Announcer, Picture
 from ._common import PANEL_CLASS, row, style_widget
 
 
@@ -31,10 +32,12 @@ class StepThrough(W.VBox):
     index : int, the step shown
     buttons : dict of the Start, Back and Next buttons
     caption : ipywidgets.HTML, "step i of n: forward pass, u3" and the formula
-    images : dict of two ipywidgets.Image, the graph as PNGs: ``wide`` (left to right, with
+    images : dict of two Pictures (ipywidgets.Image with a text alternative ``alt``, from
+        :func:`backprop.figures.describe_step`), the graph as PNGs: ``wide`` (left to right, with
         the formula) and ``narrow`` (top to bottom, 360 px wide, for a phone); the page
         shows the one that fits the panel's width (style.css), the other is hidden
     image : the wide one
+    announcer : Announcer, a visually hidden live region that says each new step
     """
 
     def __init__(self, params: dict | None = None, x: Any = None, y: Any = None):
@@ -48,17 +51,20 @@ class StepThrough(W.VBox):
         self.buttons["Next"].on_click(lambda _: self.show(self.index + 1))
         self.caption = W.HTML().add_class("bp-step-caption")
         self.images = {
-            layout: W.Image(format="png", layout=W.Layout(max_width="100%", height="auto"))
+            layout: Picture(format="png", layout=W.Layout(max_width="100%", height="auto"))
             .add_class("bp-step-plot").add_class(f"bp-step-{layout}")
             for layout in ("wide", "narrow")}
         self.image = self.images["wide"]
+        self.announcer = Announcer()  # a screen reader hears each new step's caption
         super().__init__([row(list(self.buttons.values())), self.caption,
-                          *self.images.values(), style_widget()], layout=W.Layout(max_width="100%"))
+                          *self.images.values(), self.announcer, style_widget()],
+                         layout=W.Layout(max_width="100%"))
         self.add_class("bp-step-through").add_class(PANEL_CLASS)
-        self.show(0)
+        self.show(0, say=False)
 
-    def show(self, index: int) -> None:
-        """Show step ``index`` (clipped to the first and last step)."""
+    def show(self, index: int, say: bool = True) -> None:
+        """Show step ``index`` (clipped to the first and last step); with ``say``, a screen
+        reader announces its caption."""
         self.index = min(max(int(index), 0), len(self.steps) - 1)
         step = self.steps[self.index]
         phase = {"start": "start", "forward": "forward pass",
@@ -66,8 +72,14 @@ class StepThrough(W.VBox):
         what = "" if step.phase == "start" else f", {step.name}"
         self.caption.value = (f"<b>step {self.index} of {len(self.steps) - 1}: {phase}{what}"
                               f"</b> &nbsp; {html.escape(step.formula)}")
+        alt = figures.describe_step(self.steps, self.index)
         for layout, image in self.images.items():
-            image.value = self._png(layout)
+            with image.hold_sync():
+                image.value = self._png(layout)
+                image.alt = alt
+        if say:
+            self.announcer.say(f"step {self.index} of {len(self.steps) - 1}: {phase}{what}: "
+                               f"{step.formula}")
         self.buttons["Back"].disabled = self.buttons["Start"].disabled = self.index == 0
         self.buttons["Next"].disabled = self.index == len(self.steps) - 1
 

@@ -7,8 +7,9 @@ from typing import Any
 
 import ipywidgets as W
 
-from ..figures import LiveCurves
-from ._common import PANEL_CLASS, plots_row, row, style_widget
+from ..figures import LiveCurves, describe_curves
+from ._a11y import Announcer, Picture
+from ._common import PANEL_CLASS, plots_row, put_pngs, row, style_widget
 
 
 class SweepExplorer(W.VBox):
@@ -23,8 +24,10 @@ class SweepExplorer(W.VBox):
     ----------
     controls : dict of the ``hidden``, ``lr`` and ``seed`` widgets
     status : ipywidgets.HTML
-    images : dict of two ipywidgets.Image, ``loss`` and ``accuracy``, in ``plots``, a row
-        that wraps (side by side on a wide panel, stacked on a phone); ``image`` is the loss
+    images : dict of two Pictures (ipywidgets.Image with a text alternative ``alt``, from
+        :func:`backprop.figures.describe_curves`), ``loss`` and ``accuracy``, in ``plots``, a
+        row that wraps (side by side on a wide panel, stacked on a phone); ``image`` is the loss
+    announcer : Announcer, a visually hidden live region that says the status after a change
     """
 
     def __init__(self, results):
@@ -46,46 +49,49 @@ class SweepExplorer(W.VBox):
                                layout=W.Layout(width="160px")),
         }
         self.status = W.HTML().add_class("bp-status")
-        self.images = {name: W.Image(format="png") for name in ("loss", "accuracy")}
+        self.images = {name: Picture(format="png") for name in ("loss", "accuracy")}
+        self.announcer = Announcer()
         self.plots = plots_row(list(self.images.values()))
         self.curves = LiveCurves()
-        self._pictures: dict[tuple, tuple[tuple[bytes, bytes], str]] = {}  # drawn once, kept
+        self._pictures: dict[tuple, tuple] = {}  # pictures, texts and status: drawn once, kept
         for widget in self.controls.values():
             widget.observe(self.update, names="value")
         super().__init__([row(list(self.controls.values())), self.status, self.plots,
-                          style_widget()], layout=W.Layout(max_width="100%"))
+                          self.announcer, style_widget()], layout=W.Layout(max_width="100%"))
         self.add_class("bp-explorer").add_class(PANEL_CLASS)
-        self.update()
+        self.update(say=False)
 
     @property
     def image(self) -> W.Image:
         """The loss picture (the first of ``images``)."""
         return self.images["loss"]
 
-    def _picture(self, key: tuple) -> tuple[tuple[bytes, bytes], str]:
+    def _picture(self, key: tuple) -> tuple[tuple[bytes, bytes], tuple[str, str], str]:
         hidden, lr, seed = key
         frame = self.results
         rows = frame[(frame["hidden"] == hidden) & (frame["lr"] == lr)]
         if seed is not None:
             rows = rows[rows["seed"] == seed]
         if rows.empty:
-            return (self.curves.pngs(None, []),
-                    f"no run for hidden units {hidden}, learning rate {lr:g}")
+            text = f"no run for hidden units {hidden}, learning rate {lr:g}"
+            return self.curves.pngs(None, []), (text, text), text
         histories = list(rows["history"])
         text = (f"hidden units {hidden}, learning rate {lr:g}, {len(histories)} run(s): final "
                 f"training {100 * rows['train_acc'].mean():.1f} %, validation "
                 f"{100 * rows['val_acc'].mean():.1f} % (mean)")
-        return self.curves.pngs(histories[0], histories[1:]), text
+        alts = describe_curves(histories[0], n_earlier=len(histories) - 1, faded="other seed")
+        return self.curves.pngs(histories[0], histories[1:]), alts, text
 
-    def update(self, *_: Any) -> None:
-        """Show the runs of the controls' current values."""
+    def update(self, *_: Any, say: bool = True) -> None:
+        """Show the runs of the controls' current values (and, with ``say``, announce them)."""
         key = tuple(self.controls[k].value for k in ("hidden", "lr", "seed"))
         if key not in self._pictures:
             self._pictures[key] = self._picture(key)
-        pngs, text = self._pictures[key]
-        for image, png in zip(self.images.values(), pngs, strict=True):
-            image.value = png
+        pngs, alts, text = self._pictures[key]
+        put_pngs(self.images, pngs, alts)
         self.status.value = html.escape(text)
+        if say:
+            self.announcer.say(text)
 
 
 def sweep_explorer(results) -> SweepExplorer:

@@ -10,7 +10,10 @@ function render({ model, el }) {
   canvas.width = size;
   canvas.height = size;
   canvas.className = "bp-digit-canvas";
-  canvas.setAttribute("aria-label", "drawing area: draw one digit");
+  // A picture to a screen reader, which says where the keyboard's way in is.
+  canvas.setAttribute("role", "img");
+  canvas.setAttribute("aria-label", "drawing area: draw one digit with a mouse, a finger or a "
+    + "pen; from the keyboard, read a test digit below instead");
   Object.assign(canvas.style, {
     // height "auto": where the panel is narrower than the canvas, it shrinks as a square
     width: `${size}px`, height: "auto", aspectRatio: "1 / 1", maxWidth: "100%",
