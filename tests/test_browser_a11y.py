@@ -54,10 +54,6 @@ UPSTREAM = [
     ("aria-required-children", "jp-WindowedPanel-viewport",
      "JupyterLab's notebook list of cells is role=feed, its cells are not role=article"),
 ]
-# The notebooks' static figures (an <img> in a cell's output) get their text alternatives
-# from the notebook side of issue 20 (helper branch a11y-nb, with the notebooks re-executed);
-# until that lands their image-alt is named here, not hidden: the test prints how many.
-PENDING_STATIC_FIGURES = ("image-alt", "jp-RenderedImage")
 
 
 @pytest.fixture(scope="module")
@@ -134,7 +130,7 @@ def ours(violations: list[dict]) -> list[str]:
             where = node["html"] + " " + node["target"]
             upstream = "bp-" not in where and any(
                 v["id"] == rule and piece in where
-                for rule, piece, _ in [*UPSTREAM, (*PENDING_STATIC_FIGURES, "")])
+                for rule, piece, _ in UPSTREAM)
             if not upstream:
                 lines.append(f"{v['where']}: {v['id']} ({v['impact']}: {v['help']}) at "
                              f"{node['target']}: {node['html']}")
@@ -442,10 +438,6 @@ def test_axe_finds_nothing_of_ours_in_notebook_02_in_jupyterlab(lab, page):
         # and the playground itself, alone, is clean without any exception
         playground = axe_in(page, f"{LAB_PANEL} .bp-playground")
         assert playground == [], playground
-        pending = [n["target"] for v in found if v["id"] == PENDING_STATIC_FIGURES[0]
-                   for n in v["nodes"]]
-        print(f"notebook 02 in JupyterLab: {len(pending)} static figures without a text "
-              f"alternative yet (the notebooks' side of issue 20)")
         screenshot(page, "a11y-lab")
 
 

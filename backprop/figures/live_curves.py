@@ -16,7 +16,7 @@ from matplotlib.figure import Figure
 
 from .notebook import curve_limits, style_curve_axes
 from .pixels import canvas_rgb, panel_pieces, to_png
-from .style import CURVES_SIZE, LIVE_WIDTH, TRAIN_COLOR, VAL_COLOR
+from .style import CURVES_SIZE, LIVE_WIDTH, TRAIN_COLOR, VAL_COLOR, split_style
 
 
 class LiveCurves:
@@ -60,12 +60,13 @@ class LiveCurves:
         self.panels = tuple(self.fig.subfigures(1, 2, wspace=0))
         self.axes = ax_loss, ax_acc = tuple(panel.subplots() for panel in self.panels)
         self._lines = {}
-        for split, color in (("train", TRAIN_COLOR), ("val", VAL_COLOR)):
+        for split in ("train", "val"):
             name = "training" if split == "train" else "validation"
             for kind, ax in (("loss", ax_loss), ("acc", ax_acc)):
-                # animated: left out of full draws, drawn by hand over the background
-                (self._lines[f"{split}_{kind}"],) = ax.plot([], [], color=color, label=name,
-                                                            animated=True)
+                # animated: left out of full draws, drawn by hand over the background;
+                # markers as in the static figures: the split not told by colour alone
+                (self._lines[f"{split}_{kind}"],) = ax.plot([], [], label=name, animated=True,
+                                                            **split_style(split))
         style_curve_axes(ax_loss, ax_acc, percent=percent)
         # Off the data: the loss falls from the top left, the accuracy rises to the top right.
         self._legends = (ax_loss.legend(loc="upper right", fontsize="small"),
@@ -137,6 +138,7 @@ class LiveCurves:
         for key, line in self._lines.items():
             values = np.asarray(history.get(key, []), dtype=float)
             line.set_data(np.arange(1, len(values) + 1), values * scale if "acc" in key else values)
+            line.set_markevery(split_style(key.split("_")[0], n_epochs or len(values))["markevery"])
             line.axes.draw_artist(line)
         for ax, legend in zip(self.axes, self._legends, strict=True):
             ax.draw_artist(legend)  # back on top of the lines
