@@ -44,6 +44,12 @@ ENV_PLAYGROUND = "BACKPROP_PLAYGROUND_URL"
 COLORS = colormaps["viridis"]
 LOW, HIGH = 0.5, 1.0  # validation accuracies the colours span (below: the darkest)
 RECENT = 8  # the newest runs listed under the grid
+TABLE_STYLE = ("border-collapse:separate;border-spacing:2px;text-align:center;margin:8px 0;"
+               "line-height:1.3")
+CAPTION = "caption-side:top;text-align:left;white-space:nowrap;padding:2px 0"
+CELL = "padding:6px 10px;min-width:4.5em"
+DIVERGED = ("background:repeating-linear-gradient(45deg,#fff,#fff 4px,#fdd 4px,#fdd 8px);"
+            "color:#b00020")  # stripes and the word: not colour alone
 
 
 def is_teacher(query: str, key: str | None = None) -> bool:
@@ -105,7 +111,6 @@ class ClassBoard(W.VBox):
         self._shown: tuple | None = None
         self._lock = threading.Lock()
         self._stop = threading.Event()
-        self.title = W.HTML("<h2 style='margin:4px 0'>The class's runs</h2>")
         self.counts = W.HTML("").add_class("bp-board-counts")
         self.problem = W.HTML("").add_class("bp-board-problem")
         self.problem.layout.display = "none"
@@ -114,7 +119,7 @@ class ClassBoard(W.VBox):
         self.best = W.HTML("").add_class("bp-board-best")
         self.recent = W.HTML("").add_class("bp-board-recent")
         self.new_class: W.Button | None = None
-        children = [self.title, self.counts, self.problem, self.best, self.grid, self.tables,
+        children = [self.counts, self.problem, self.best, self.grid, self.tables,
                     self.recent]
         if teacher:
             self.new_class = W.Button(description="New class", button_style="warning",
@@ -122,7 +127,7 @@ class ClassBoard(W.VBox):
                                               "replays)")
             self.new_class.add_class("bp-board-new-class")
             self.new_class.on_click(self._new_class)
-            children.insert(1, self.new_class)
+            children.insert(0, self.new_class)
         super().__init__([*children, style_widget()])
         self.add_class("bp-board").add_class(PANEL_CLASS)
         self.refresh()
@@ -212,24 +217,24 @@ def _grid_html(runs: list) -> str:
         for lr in g["lrs"]:
             best, count = g["cells"].get((hidden, lr_label(lr)), (None, 0))
             if best is None:
-                cells.append('<td style="background:#f4f4f4"></td>')
+                cells.append(f'<td style="background:#f4f4f4;{CELL}"></td>')
                 continue
             more = f"<br><small>{count} runs</small>" if count > 1 else ""
             state = verdict(best)
             if state == "diverged":
-                cells.append(f'<td class="bp-diverged" style="background:repeating-linear-'
-                             f'gradient(45deg,#fff,#fff 4px,#fdd 4px,#fdd 8px);color:#b00020">'
+                cells.append(f'<td class="bp-diverged" style="{DIVERGED};{CELL}">'
                              f"<b>✕ diverged</b>{more}</td>")
                 continue
             bg, fg = _color(best.val_acc)
             mark = "✕ chance " if state == "chance" else ""
-            cells.append(f'<td style="background:{bg};color:{fg}">{mark}'
+            cells.append(f'<td style="background:{bg};color:{fg};{CELL}">{mark}'
                          f"{_pct(best.val_acc)}{more}</td>")
         rows.append(f'<tr><th scope="row">{hidden}</th>{"".join(cells)}</tr>')
-    return ('<table class="bp-board-table" style="border-collapse:collapse;text-align:center">'
-            '<caption style="text-align:left">Best validation accuracy by learning rate '
-            "(columns) and hidden units (rows); ✕ diverged: the loss became NaN; ✕ chance: "
-            "it learned nothing (under 20 %). Darker is worse.</caption>"
+    return ("<p style='margin:4px 0'>Best validation accuracy by learning rate (columns) and "
+            "hidden units (rows). ✕ diverged: the loss became NaN; ✕ chance: it learned "
+            "nothing (under 20 %). Darker is worse.</p>"
+            f'<table class="bp-board-table" style="{TABLE_STYLE}"><caption style="{CAPTION}">'
+            "Validation accuracy: learning rate × hidden units</caption>"
             f'<tr><th scope="col">hidden \\ lr</th>{head}</tr>{"".join(rows)}</table>')
 
 
@@ -240,15 +245,15 @@ def _tables_html(runs: list) -> str:
         cols = class_table(runs, by)
         label = (lambda v: str(v)) if by == "hidden" else lr_label
         head = "".join(f'<th scope="col">{label(c["value"])}</th>' for c in cols)
-        report = "".join(f"<td>{'–' if c['report_val'] is None else c['report_val']}</td>"
+        td = f'<td style="{CELL}">'
+        report = "".join(f"{td}{'–' if c['report_val'] is None else c['report_val']}</td>"
                          for c in cols)
-        best = "".join(f"<td>{_pct(c['best'].val_acc if c['best'] else None)}</td>"
+        best = "".join(f"{td}{_pct(c['best'].val_acc if c['best'] else None)}</td>"
                        for c in cols)
-        count = "".join(f"<td>{c['runs']}</td>" for c in cols)
+        count = "".join(f"{td}{c['runs']}</td>" for c in cols)
         parts.append(
-            f'<table class="bp-board-table bp-board-{by}" style="border-collapse:collapse;'
-            f'text-align:center;margin:8px 0"><caption style="text-align:left"><b>{title}'
-            f"</b>: validation accuracy, the report's and the class's best</caption>"
+            f'<table class="bp-board-table bp-board-{by}" style="{TABLE_STYLE}">'
+            f'<caption style="{CAPTION}"><b>{title}</b>: validation accuracy</caption>'
             f'<tr><th scope="col">{name}</th>{head}</tr>'
             f'<tr><th scope="row">report (%)</th>{report}</tr>'
             f'<tr><th scope="row">class, best</th>{best}</tr>'
