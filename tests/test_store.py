@@ -288,3 +288,15 @@ def test_a_raw_sqlite_lock_makes_writers_wait_then_fail_in_words(tmp_path):
         other.close()
     store.save(store.key(CONFIG), CONFIG, "s", HISTORY, 1.0)
     assert store.counts()["runs"] == 1
+
+
+def test_bench_replay_hits_runs_in_smoke_mode():
+    """make test runs every benchmark in smoke mode: the replay-hit simulation too."""
+    from pathlib import Path
+    bench = Path(__file__).resolve().parents[1] / "benchmarks" / "bench_replay_hits.py"
+    result = subprocess.run([sys.executable, str(bench), "--smoke"], capture_output=True,
+                            text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "== replay hits" in result.stdout and "saved %" in result.stdout
+    row = result.stdout.splitlines()[2].split()
+    assert row[0] == "4" and 0 <= float(row[5]) <= 100  # students, saved %
