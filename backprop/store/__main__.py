@@ -16,7 +16,7 @@ import argparse
 import sys
 import time
 
-from .core import StoreError, open_store
+from . import StoreError, open_store
 
 
 def main(argv: list[str] | None = None) -> int:
