@@ -234,6 +234,8 @@ class Playground(W.VBox):
                 run, lambda text: self._show(run, f"waiting: {describe(cfg)}: {text}"))
             if stored is not None:
                 return self._replay(run, stored)
+            if run.cancel.is_set():  # moved on while following another page's run
+                return None, None
         self._show(run, f"running: {describe(cfg)}, starting")
         busy = threading.Timer(BUSY_SECONDS, self._busy_note, args=(run,))
         busy.daemon = True
