@@ -67,7 +67,10 @@ class Dialect:
     name : "sqlite" or "postgresql"
     placeholder : the DB-API parameter marker, "?" (qmark) or "%s" (format)
     id_column : an auto-increment primary key's column definition
-    begin : the statement that opens a write transaction, or "" when the driver opens one
+    begin : the statement that opens a write transaction on an autocommit connection
+        (SQLite: "BEGIN IMMEDIATE", which takes the write lock at once; PostgreSQL: "BEGIN"),
+        or "" for a driver that opens transactions itself (then committed or rolled back
+        through the connection; reads then also leave a transaction open: prefer autocommit)
     translate : callable(exception) -> StoreError or None, the driver's errors in words
     """
 
