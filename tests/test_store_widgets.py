@@ -208,3 +208,17 @@ def test_a_page_follows_a_run_another_trains_and_can_stop_following(tiny, tmp_pa
     panel.wait(30)
     assert run_.outcome == "stopped" and run_.history is None  # nothing trained twice
     assert store.counts()["runs"] == 0
+
+
+def test_with_the_inside_view_on_a_run_trains_here(tiny, tmp_path):
+    """A replay has no weights, and the inside view shows them: the run trains live."""
+    path = tmp_path / "runs.sqlite"
+    run(tiny, path)
+    panel = playground(tiny, store=path, **SMALL)
+    from backprop.widgets._inside import VIEWS
+    panel.inside.view.value = VIEWS[1]
+    panel.wait(120)  # the switch may start a run of its own
+    panel.start()
+    panel.wait(120)
+    assert panel.runs[-1].source == "live" and panel.runs[-1].params is not None
+    assert open_store(path).counts()["live"] >= 2

@@ -229,7 +229,8 @@ class Playground(W.VBox):
     def _train(self, run: Run) -> tuple[dict, dict]:
         """Train ``run`` (in its thread, for the runner), showing its epochs as they come."""
         cfg = run.config
-        if self.share is not None:
+        # The inside view shows the network's weights, which a replay has not: train it here.
+        if self.share is not None and not (run.inside and self.inside.on):
             stored = self.share.acquire(
                 run, lambda text: self._show(run, f"waiting: {describe(cfg)}: {text}"))
             if stored is not None:
