@@ -70,7 +70,10 @@ class Playground(W.VBox):
         the Voila app, by :class:`backprop.widgets.PresetNote`)
     images : dict of two ipywidgets.Image, ``loss`` and ``accuracy``: the learning curves
         as two PNGs, in ``plots``, a row that wraps (side by side on a wide panel, stacked
-        on a phone); ``image`` is the loss picture
+        on a phone); ``image`` is the loss picture. Stable classes for pages and tests:
+        ``bp-playground-curves`` and ``bp-playground-curve-loss`` / ``-accuracy`` on the
+        pictures, ``bp-playground-status`` on ``status``, ``bp-playground-<name>`` on each
+        of ``controls``
     curves : backprop.figures.LiveCurves, the figure behind ``images``; ``plots`` carries
         the class ``bp-earlier-runs-<n>``, the number of faded earlier runs it shows (a page,
         and a browser test, can tell them from the newest run's curves)
@@ -103,10 +106,10 @@ class Playground(W.VBox):
         self.status = W.HTML(value="ready: move a slider or press Train").add_class(
             "bp-status").add_class("bp-playground-status")
         self.curves = LiveCurves()
-        # Stable classes (bp-playground-curves, -loss, -accuracy): the page and the classroom
-        # benchmark tell these pictures from the other panels' ``bp-plot`` pictures.
+        # Stable classes (bp-playground-curves, bp-playground-curve-loss, -accuracy): the
+        # page and the classroom benchmark tell them from the other panels' bp-plot pictures.
         self.images = {name: W.Image(value=png, format="png").add_class(
-            "bp-playground-curves").add_class(f"bp-playground-{name}") for name, png in
+            "bp-playground-curves").add_class(f"bp-playground-curve-{name}") for name, png in
                        zip(("loss", "accuracy"), self.curves.pngs(None, [], n_epochs),
                            strict=True)}
         self.live_val = live_validation(self.data.val)
