@@ -12,6 +12,8 @@
 #                edition, as in  make lab NOTEBOOKS=student/self-study)
 #   APP_IP       address of make app (default 127.0.0.1; 0.0.0.0 opens it to the classroom LAN)
 #   APP_PORT     port of make app (default 8866)
+#   BOARD_PORT   port of make app's class board (default APP_PORT + 1)
+#   APP_STORE    the class's store of runs, an SQLite file (default app/class-runs.sqlite)
 #   PYTEST_ARGS  more pytest arguments for make test, e.g. PYTEST_ARGS="-x -k widgets"
 #   CHROMIUM     the browser for the browser tests (default: found; see scripts/find_browser.py)
 # The JupyterLab and Voila command lines are LAB_ARGS and VOILA_ARGS in scripts/tasks.py.
