@@ -52,6 +52,7 @@ Linux only.
 from __future__ import annotations
 
 import argparse
+import html
 import json
 import os
 import re
@@ -79,16 +80,17 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests"))
 sys.path.insert(0, str(REPO / "scripts"))
 import find_browser  # noqa: E402  (scripts/: the browser that make test uses)
+import tasks  # noqa: E402  (scripts/: make app's command and environment)
 from browser_helpers import CHROMIUM_ARGS, Server, free_port, isolated_env  # noqa: E402
 
 APP = REPO / "app"
-BIN = Path(sys.executable).parent
 TICK = os.sysconf("SC_CLK_TCK")
 PROTOCOL = "v1.kernel.websocket.jupyter.org"  # the kernel websocket protocol JupyterLab uses
 # The playground's own widgets, by the stable classes they carry (backprop.widgets).
 CLASSES = {"lr": "bp-playground-lr", "status": "bp-playground-status",
            "loss": "bp-playground-curve-loss", "accuracy": "bp-playground-curve-accuracy"}
 REPLAY_WORDS = "from the class's runs"  # the status line of a run served by the run store
+WAITING = "waiting"  # the status line while a page follows the run another page trains
 SHARED_SEED, OWN_SEED = 0, 1000  # repeat students' seed; the others' is OWN_SEED + i
 
 
@@ -146,6 +148,11 @@ def settle(pid: int, timeout: float = 120) -> None:
         time.sleep(1.0)
         if sum(cpu_seconds(p) for p in [pid, *children(pid)]) - before < 0.05:
             return
+
+
+def text_of(value: str) -> str:
+    """An HTML widget's value as the page shows it: without tags, entities decoded."""
+    return html.unescape(re.sub(r"<[^>]+>", "", value))
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -206,7 +213,7 @@ class Student:
             raise RuntimeError(f"the page must have exactly one widget with each of the "
                                f"playground's classes; found {wrong}")
         self.ids = {key: ids[0] for key, ids in found.items()}
-        self.status = re.sub(r"<[^>]+>", "", self.states[self.ids["status"]]["state"]["value"])
+        self.status = text_of(self.states[self.ids["status"]]["state"]["value"])
         return time.perf_counter() - start
 
     def _send(self, msg_type: str, content: dict, metadata: dict | None = None) -> None:
@@ -235,7 +242,7 @@ class Student:
                     state, paths = data.get("state", {}), data.get("buffer_paths", [])
                     with self.lock:
                         if comm_id == self.ids["status"] and "value" in state:
-                            self.status = re.sub(r"<[^>]+>", "", state["value"])
+                            self.status = text_of(state["value"])
                             self.events.append((now, "status", self.status))
                         elif ["value"] in paths or "value" in state:
                             for kind in ("loss", "accuracy"):
@@ -261,8 +268,12 @@ class Student:
         self._send("comm_msg", {"comm_id": self.ids["lr"], "data": {
             "method": "update", "state": {"value": lr}, "buffer_paths": []}})
 
-    def result(self) -> tuple[float | None, float | None, bool]:
-        """(move -> first picture of the new run, move -> finished and drawn, replayed?).
+    def result(self) -> tuple[float | None, float | None, str]:
+        """(move -> first picture of the new run, move -> finished and drawn, how).
+
+        How the run came: "live" (trained on this page), "replay" (from the class's store at
+        once) or "followed" (another page was training the same settings: this one waited
+        for that run, then showed it from the store).
 
         "Finished and drawn": the status line says finished and both curves' pictures have
         come after it, or showed every epoch before it (the panel sends no new picture when
@@ -275,16 +286,21 @@ class Student:
         for t, kind, status in events:
             if kind == "status" and status.startswith("finished") and finished is None:
                 finished = t - self.moved_at
-            if kind == "status" or not re.search(r"epoch \d+/|^finished", status):
+            # a picture of the new run: an epoch of a live run, or a replay's whole run
+            if kind == "status" or not re.search(rf"epoch \d+/|^finished|^{REPLAY_WORDS}",
+                                                 status):
                 continue
             if first is None:
                 first = t - self.moved_at
-            if complete[kind] is None and (status.startswith("finished")
+            if complete[kind] is None and (status.startswith(("finished", REPLAY_WORDS))
                                            or re.search(r"epoch (\d+)/\1\b", status)):
                 complete[kind] = t - self.moved_at
+        how = "live" if REPLAY_WORDS not in self.status else "followed" if any(
+            kind == "status" and status.startswith(WAITING) for _, kind, status in events) \
+            else "replay"
         if finished is None or None in complete.values():
-            return first, None, False
-        return first, max(finished, *complete.values()), REPLAY_WORDS in self.status
+            return first, None, how
+        return first, max(finished, *complete.values()), how
 
     def close(self) -> None:
         try:
@@ -336,25 +352,40 @@ def roles(n: int, share: float) -> list[bool]:
     return [p == 0 or int((p + 1) * share) > int(p * share) for p in range(n)]
 
 
+def start_app(name: str, tmp: Path, port: int, token: str, preheat: int | None,
+              store: bool) -> tuple[Server, int]:
+    """The app as make app serves it, in ``tmp``; returns the server and its preheated pool.
+
+    make app's command (its page template, encrypted kernels), environment and classroom
+    settings (a copy of app/voila.json), and a class's store of its own (``store``): each
+    class starts with no runs.
+    """
+    app = tmp / "app"
+    app.mkdir()
+    shutil.copy(APP / "playground.ipynb", app)
+    shutil.copy(APP / "voila.json", app)
+    cmd = [sys.executable, "-m", "voila", *tasks.VOILA_ARGS, "--Voila.ip=127.0.0.1",
+           f"--port={port}", f"--token={token}"]
+    env = tasks.app_env(isolated_env(tmp / "h"))
+    if store:
+        env["BACKPROP_STORE"] = str(tmp / "class-runs.sqlite")
+    if preheat is None:  # as app/voila.json says
+        settings = json.loads((APP / "voila.json").read_text())["VoilaConfiguration"]
+        preheat = settings.get("default_pool_size", 1) if settings.get("preheat_kernel") else 0
+    else:
+        cmd += [f"--VoilaConfiguration.preheat_kernel={bool(preheat)}",
+                f"--VoilaConfiguration.default_pool_size={preheat}"]
+    return Server(name, cmd, cwd=app, env=env), preheat
+
+
 def classroom(n: int, preheat: int | None, arrival: float, rounds: int, staggered: bool,
-              spread: float, share: float) -> dict:
+              spread: float, share: float, store: bool = True) -> dict:
     port, token = free_port(), secrets.token_hex(16)
     base = f"http://127.0.0.1:{port}"
     shared = roles(n, share) if staggered else [False] * n
     with tempfile.TemporaryDirectory() as tmp:
-        app = Path(tmp) / "app"
-        app.mkdir()
-        shutil.copy(APP / "playground.ipynb", app)
-        shutil.copy(APP / "voila.json", app)
-        cmd = [str(BIN / "voila"), "playground.ipynb", "--no-browser", f"--port={port}",
-               "--Voila.ip=127.0.0.1", f"--token={token}"]
-        if preheat is None:  # as app/voila.json says
-            settings = json.loads((APP / "voila.json").read_text())["VoilaConfiguration"]
-            preheat = settings.get("default_pool_size", 1) if settings.get("preheat_kernel") else 0
-        else:
-            cmd += [f"--VoilaConfiguration.preheat_kernel={bool(preheat)}",
-                    f"--VoilaConfiguration.default_pool_size={preheat}"]
-        server = Server(f"voila-classroom-{n}", cmd, cwd=app, env=isolated_env(Path(tmp) / "h"))
+        server, preheat = start_app(f"voila-classroom-{n}", Path(tmp), port, token, preheat,
+                                    store)
         students = [Student(base, token, SHARED_SEED if s else OWN_SEED + i)
                     for i, s in enumerate(shared)]
         try:
@@ -392,7 +423,7 @@ def classroom(n: int, preheat: int | None, arrival: float, rounds: int, staggere
             pool0 = sum(cpu_seconds(p) for p in others)
             me0 = resource.getrusage(resource.RUSAGE_SELF)
             rng = np.random.default_rng(21)
-            moves: list[tuple[float | None, float | None, bool, bool]] = []
+            moves: list[tuple[float | None, float | None, str, bool]] = []
             for k in range(rounds):
                 settle(server.proc.pid)
                 # When each student lets go of the slider (s after the round begins), in the
@@ -425,8 +456,9 @@ def classroom(n: int, preheat: int | None, arrival: float, rounds: int, staggere
             me1 = resource.getrusage(resource.RUSAGE_SELF)
             client_cpu = (me1.ru_utime + me1.ru_stime) - (me0.ru_utime + me0.ru_stime)
             memory = [memory_mb(p) for p in children(server.proc.pid)]
-            live = [m for m in moves if not m[2]]
-            replays = [m for m in moves if m[2]]
+            live = [m for m in moves if m[2] == "live"]
+            replays = [m for m in moves if m[2] == "replay"]
+            followed = [m for m in moves if m[2] == "followed"]
             return {
                 "n": n, "staggered": staggered, "spread": spread if staggered else 0.0,
                 "rounds": rounds, "kernels": len(memory), "preheat": preheat,
@@ -434,6 +466,7 @@ def classroom(n: int, preheat: int | None, arrival: float, rounds: int, staggere
                 "first": [m[0] for m in live], "done": [m[1] for m in live],
                 "asked_shared": sum(m[3] for m in moves) - rounds * any(shared),
                 "replay_first": [m[0] for m in replays], "replay_done": [m[1] for m in replays],
+                "followed_done": [m[1] for m in followed], "store": store,
                 "cpu_per_move": cpu / len(moves), "client_cpu": client_cpu,
                 "pool_cpu": pool_cpu, "pss": [m[0] for m in memory],
                 "rss": [m[1] for m in memory], "server_pss": memory_mb(server.proc.pid)[0],
@@ -467,14 +500,7 @@ def browser_latency(repeats: int) -> dict:
     base = f"http://127.0.0.1:{port}"
     firsts, dones, alones = [], [], []
     with tempfile.TemporaryDirectory() as tmp:
-        app = Path(tmp) / "app"
-        app.mkdir()
-        shutil.copy(APP / "playground.ipynb", app)
-        shutil.copy(APP / "voila.json", app)
-        server = Server("voila-classroom-browser",
-                        [str(BIN / "voila"), "playground.ipynb", "--no-browser", f"--port={port}",
-                         "--Voila.ip=127.0.0.1", f"--token={token}"],
-                        cwd=app, env=isolated_env(Path(tmp) / "h"))
+        server, _ = start_app("voila-classroom-browser", Path(tmp), port, token, None, True)
         try:
             server.wait_http(f"{base}/voila/static/favicon.ico?token={token}", 60)
             with sync_playwright() as pw:
@@ -535,12 +561,16 @@ def report(r: dict) -> None:
     print(f"  move -> finished and drawn:  median {median(done):.2f} s, "
           f"p95 {percentile(done, 95):.2f} s, max {max(done, default=float('nan')):.2f} s "
           f"(alone {b['wall']:.2f} s)")
-    if r["replay_done"]:
-        rd = r["replay_done"]
+    rd, fd = r["replay_done"], r["followed_done"]
+    if rd:
         print(f"  replays (from the store):    {len(rd)}, move -> finished and drawn median "
               f"{median(rd):.2f} s, p95 {percentile(rd, 95):.2f} s, max {max(rd):.2f} s")
     else:
-        print("  replays (from the store):    none (no move was served by a run store)")
+        print(f"  replays (from the store):    none{'' if r['store'] else ' (no store)'}")
+    if fd:
+        print(f"  followed another's run:      {len(fd)}, move -> finished and drawn median "
+              f"{median(fd):.2f} s, max {max(fd):.2f} s (the same settings were training on "
+              f"another page: trained once, shown on both)")
     print(f"  server CPU per move:         {r['cpu_per_move']:.2f} s = "
           f"{r['cpu_per_move'] / b['cpu']:.2f}x the training's own CPU ({b['cpu']:.2f} s); "
           f"Voila and the students' kernels (preheated pool meanwhile: {r['pool_cpu']:.2f} s)")
@@ -566,6 +596,8 @@ def main() -> None:
                              "app/voila.json")
     parser.add_argument("--arrival", type=float, default=0.25,
                         help="seconds between students opening the page")
+    parser.add_argument("--no-store", action="store_true",
+                        help="without the class's run store (every run trains)")
     parser.add_argument("--alone-repeats", type=int, default=3,
                         help="repeats of the reference before each classroom")
     parser.add_argument("--browser", type=int, default=0, metavar="R",
@@ -598,7 +630,7 @@ def main() -> None:
     for n, staggered in plan:
         alone = training_alone(args.alone_repeats, round_lr(0))  # this moment's reference
         r = classroom(n, args.preheat, args.arrival, args.rounds, staggered, args.spread,
-                      args.repeat_share)
+                      args.repeat_share, store=not args.no_store)
         r["alone"] = alone
         results.append(r)
         report(r)
