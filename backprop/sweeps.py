@@ -27,17 +27,20 @@ import tempfile
 import time
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
-from joblib import Parallel, delayed, effective_n_jobs
 from tqdm import tqdm
 
 from . import activation as _activation
 from . import data as _data
 from . import nn as _nn
 from . import sweep_results
+
+if TYPE_CHECKING:
+    import pandas as pd
+# pandas and joblib are imported by the functions that use them: `import backprop` (every
+# playground kernel of the app) then costs ~30 MB less memory.
 from . import training as _training
 from .settings import SWEEP_DEFAULTS, complete
 
@@ -225,6 +228,8 @@ def sweep(configs: Iterable[Mapping[str, Any]], *, n_jobs: int = -1,
     with tqdm(total=len(configs), initial=len(configs) - len(todo), desc="sweep", unit="run",
               disable=not progress) as bar:
         if todo:
+            from joblib import Parallel, delayed, effective_n_jobs
+
             jobs = (delayed(_cached_run)(configs[i], data_path, paths[i], keep_params)
                     for i in todo)
             workers = min(effective_n_jobs(n_jobs), len(todo))  # no idle workers to start
@@ -232,6 +237,8 @@ def sweep(configs: Iterable[Mapping[str, Any]], *, n_jobs: int = -1,
             for i, record in zip(todo, results, strict=True):
                 records[i] = {**record, "cached": False}
                 bar.update(1)
+    import pandas as pd
+
     encoded = [r.pop("params", None) for r in records]
     frame = pd.DataFrame.from_records(records)
     if keep_params:

@@ -1,41 +1,58 @@
-"""A classroom on one machine: N students on one `make app` server move the learning rate at once.
+"""A classroom on one machine: N students on one `make app` server move the learning rate.
 
-    python benchmarks/bench_classroom.py                    # N = 1, 4, 8, 16
-    python benchmarks/bench_classroom.py --students 16 --preheat 4
+    python benchmarks/bench_classroom.py                  # N = 1, 4, 8, 16 at once; 40 staggered
+    python benchmarks/bench_classroom.py --students 16 --staggered --rounds 1
+    python benchmarks/bench_classroom.py --smoke          # N = 2, one round: does it still run?
 
-For each N it starts the Voila app as `make app` does (``app/playground.ipynb`` with the
-classroom settings of ``app/voila.json``) on 127.0.0.1 with a random token, and N student
-sessions. Each session does what the browser does, at the protocol level:
+For each classroom it starts the Voila app as `make app` does (``app/playground.ipynb`` with
+the classroom settings of ``app/voila.json``) on 127.0.0.1 with a random token, and N student
+sessions, each doing what a browser does, at the protocol level:
 
-1. ``GET /`` (Voila starts a kernel and runs the notebook: the playground, autostarted);
-2. opens the kernel's websocket (``/api/kernels/<id>/channels``) and asks for the widgets'
-   state over the ``jupyter.widget.control`` comm, as the widget manager of the page does;
+1. ``GET /?seed=S`` (Voila starts a kernel and runs the notebook: the playground, autostarted
+   with the seed of the address, so that students' settings differ as they do in a class);
+2. opens the kernel's websocket and asks for the widgets' state over the
+   ``jupyter.widget.control`` comm, as the page's widget manager does, and finds the
+   playground's own learning-rate slider, status line and curves by their stable classes
+   (``bp-playground-lr``, ``-status``, ``-curve-loss``, ``-curve-accuracy``): the page has other
+   learning-rate sliders and pictures (draw a digit), and a missing class stops the benchmark
+   with its name instead of a time-out;
 3. waits until its first (autostarted) run has finished;
-4. then all N sessions, released by one barrier, send the learning-rate slider's new value
-   as a comm ``update`` message, exactly the message a slider sends when a student lets go
-   of it, and time the messages that come back: the first picture (PNG) of the new run, and
-   the status line saying ``finished`` with the picture after it.
+4. then, in each round, moves the learning-rate slider one step down (a comm ``update``, the
+   message a slider sends when let go), and times what comes back: the first picture of the
+   new run, and the status line saying ``finished`` with the last picture after it.
 
-Why protocol-level clients and not N headless browsers: in a classroom every student's
-browser runs on the student's own device; N Chromium instances on this 2-core server would
-take CPU from the server being measured and make the figures worse than a real classroom's,
-not more realistic. What the server has to do is identical either way: it receives the same
-comm messages and sends the same PNGs down the same websockets. The one part a client skips,
-decoding and painting a ~40 KB PNG, happens on the student's device. The browser test
-(tests/test_browser.py) and ``--browser`` below measure one real Chromium for comparison.
+Two kinds of classroom:
 
-Printed for each N: page load to widgets ready; after the simultaneous move, the median and
-95th percentile time to the first epoch drawn and to the run finished and drawn; the server's
-CPU seconds per move (Voila and the students' kernels, from /proc/PID/stat; the preheated
-pool's CPU in the same window is printed beside it) beside the CPU of the same training run
-alone; the memory of each kernel after its runs (PSS from
-/proc/PID/smaps_rollup, so pages shared between kernels count once); this client's own CPU;
-and the load average. Linux only.
+- **at once** (default for N = 1, 4, 8, 16): all N students move at the same moment, each to
+  settings nobody has run (every student has a seed of their own): the worst case;
+- **staggered** (N = 40): the moves are spread at random over ``--spread`` seconds (30 s: a
+  teacher says "pick a learning rate"), and a share of the students (``--repeat-share``,
+  25 %) ask for settings another student asks for too (the default seed and the same
+  learning rate): the first of them trains it, the others are served by the app's run store
+  when it has one (a replay, "from the class's runs" in the status), else they train it too.
+  Replays are timed apart from live runs.
+
+Why protocol-level clients and not N headless browsers: in a classroom each browser runs on
+the student's own device; N Chromium instances on this 2-core server would take CPU from the
+server being measured. The server's work is identical either way (the same comm messages, the
+same PNGs down the same websockets); decoding and painting a PNG happens on the student's
+device. ``--browser R`` times R key presses in one real Chromium for comparison.
+
+Printed for each classroom, beside the reference measured just before it in the same process
+tree (the same run trained alone in a fresh process, as the notebooks train it with all 10000
+validation images, and as the playground trains it, validating on 2000 while it runs and on
+all 10000 at the end): page load to widgets ready; medians and 95th percentiles over all
+students and rounds of the move to the first epoch drawn and to the run finished and drawn;
+replays; the server's CPU per move (Voila and the students' kernels, from /proc) beside the
+training's own CPU; memory per kernel (PSS from /proc/PID/smaps_rollup, so pages shared
+between kernels count once); this client's own CPU; the load average before and after.
+Linux only.
 """
 
 from __future__ import annotations
 
 import argparse
+import html
 import json
 import os
 import re
@@ -63,13 +80,24 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests"))
 sys.path.insert(0, str(REPO / "scripts"))
 import find_browser  # noqa: E402  (scripts/: the browser that make test uses)
+import tasks  # noqa: E402  (scripts/: make app's command and environment)
 from browser_helpers import CHROMIUM_ARGS, Server, free_port, isolated_env  # noqa: E402
 
 APP = REPO / "app"
-BIN = Path(sys.executable).parent
 TICK = os.sysconf("SC_CLK_TCK")
 PROTOCOL = "v1.kernel.websocket.jupyter.org"  # the kernel websocket protocol JupyterLab uses
-NEW_LR = 10 ** -0.4  # the slider's next step down from the default 0.5 (log scale, step 0.1)
+# The playground's own widgets, by the stable classes they carry (backprop.widgets).
+CLASSES = {"lr": "bp-playground-lr", "seed": "bp-playground-seed",
+           "status": "bp-playground-status",
+           "loss": "bp-playground-curve-loss", "accuracy": "bp-playground-curve-accuracy"}
+REPLAY_WORDS = "from the class's runs"  # the status line of a run served by the run store
+WAITING = "waiting"  # the status line while a page follows the run another page trains
+SHARED_SEED, OWN_SEED = 0, 1000  # repeat students' seed; the others' is OWN_SEED + i
+
+
+def round_lr(k: int) -> float:
+    """The learning rate of round ``k``: one slider step (10 ** 0.1) further down from 0.5."""
+    return 10 ** (-0.4 - 0.1 * k)
 
 
 def load() -> str:
@@ -123,27 +151,38 @@ def settle(pid: int, timeout: float = 120) -> None:
             return
 
 
+def text_of(value: str) -> str:
+    """An HTML widget's value as the page shows it: without tags, entities decoded."""
+    return html.unescape(re.sub(r"<[^>]+>", "", value))
+
+
 def percentile(values: list[float], q: float) -> float:
     return float(np.percentile(values, q)) if values else float("nan")
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values) if values else float("nan")
 
 
 class Student:
     """One browser's worth of protocol: the page, the kernel's websocket, the widgets."""
 
-    def __init__(self, base: str, token: str):
-        self.base, self.token = base, token
+    def __init__(self, base: str, token: str, seed: int):
+        self.base, self.token, self.seed = base, token, seed
         self.session = uuid.uuid4().hex
         self.lock = threading.Lock()
         self.status = ""
-        self.events: list[tuple[float, str, str]] = []  # (time, "status" | "image", status)
+        self.events: list[tuple[float, str, str]] = []  # (time, "status" | kind, status)
         self.states: dict | None = None
-        self.error: str | None = None
+        self.ids: dict[str, str] = {}  # CLASSES' keys -> the widget's model id
+        self.moved_at = 0.0
+        self.address_missed = False  # the page's kernel did not get ?seed= in time
 
-    # -- the page -------------------------------------------------------------------------
     def open(self) -> float:
         """Load the page and connect; returns seconds until the widgets' state is known."""
         start = time.perf_counter()
-        with urllib.request.urlopen(f"{self.base}/?token={self.token}", timeout=300) as page:
+        with urllib.request.urlopen(f"{self.base}/?token={self.token}&seed={self.seed}",
+                                    timeout=600) as page:
             text = page.read().decode()
         self.kernel_id = re.search(r'"kernelId":\s*"([0-9a-f-]+)"', text).group(1)
         self.ws = websocket.create_connection(
@@ -155,7 +194,7 @@ class Student:
         control = uuid.uuid4().hex
         self._send("comm_open", {"comm_id": control, "target_name": "jupyter.widget.control",
                                  "data": {}}, {"version": "1.0.0"})  # control protocol
-        deadline, asked = time.monotonic() + 120, 0.0
+        deadline, asked = time.monotonic() + 300, 0.0
         while self.states is None:
             if time.monotonic() > deadline:
                 raise TimeoutError("no widget state from the kernel")
@@ -165,16 +204,18 @@ class Student:
                                         "data": {"method": "request_states"}})
                 asked = time.monotonic()
             time.sleep(0.01)
+        found: dict[str, list[str]] = {key: [] for key in CLASSES}
         for model_id, model in self.states.items():
-            state = model["state"]
-            classes = state.get("_dom_classes", [])
-            if "bp-plot" in classes:
-                self.image_id = model_id
-            elif "bp-status" in classes:
-                self.status_id = model_id
-                self.status = re.sub(r"<[^>]+>", "", state["value"])
-            elif state.get("description") == "learning rate":
-                self.lr_id = model_id
+            classes = model["state"].get("_dom_classes", [])
+            for key, cls in CLASSES.items():
+                if cls in classes:
+                    found[key].append(model_id)
+        wrong = {CLASSES[k]: len(v) for k, v in found.items() if len(v) != 1}
+        if wrong:
+            raise RuntimeError(f"the page must have exactly one widget with each of the "
+                               f"playground's classes; found {wrong}")
+        self.ids = {key: ids[0] for key, ids in found.items()}
+        self.status = text_of(self.states[self.ids["status"]]["state"]["value"])
         return time.perf_counter() - start
 
     def _send(self, msg_type: str, content: dict, metadata: dict | None = None) -> None:
@@ -190,61 +231,92 @@ class Student:
             while True:
                 frame = self.ws.recv()
                 now = time.perf_counter()
+                if not isinstance(frame, bytes):  # not a kernel message (the v1 protocol's
+                    continue  # are binary frames)
                 channel, parts = deserialize_msg_from_ws_v1(frame)
                 if channel != "iopub" or json.loads(parts[0])["msg_type"] != "comm_msg":
                     continue
-                msg = {"content": json.loads(parts[3]), "buffers": parts[4:]}
-                data = msg["content"]["data"]
-                comm_id = msg["content"]["comm_id"]
+                content = json.loads(parts[3])
+                data, comm_id = content["data"], content["comm_id"]
                 if data.get("method") == "update_states":
                     self.states = data["states"]
-                elif data.get("method") == "update" and self.states is not None:
-                    state = data.get("state", {})
+                elif data.get("method") == "update" and self.ids:
+                    state, paths = data.get("state", {}), data.get("buffer_paths", [])
                     with self.lock:
-                        if comm_id == self.status_id and "value" in state:
-                            self.status = re.sub(r"<[^>]+>", "", state["value"])
+                        if comm_id == self.ids["status"] and "value" in state:
+                            self.status = text_of(state["value"])
                             self.events.append((now, "status", self.status))
-                        elif comm_id == self.image_id and "value" in data.get("buffer_paths",
-                                                                            [[]])[0]:
-                            self.events.append((now, "image", self.status))
+                        elif ["value"] in paths or "value" in state:
+                            for kind in ("loss", "accuracy"):
+                                if comm_id == self.ids[kind]:
+                                    self.events.append((now, kind, self.status))
         except (websocket.WebSocketConnectionClosedException, OSError):
             pass
-        except Exception as exc:  # noqa: BLE001 - reported with the results
-            self.error = repr(exc)
 
-    # -- what the student does -------------------------------------------------------------
     def wait_finished(self, timeout: float) -> None:
-        deadline = time.monotonic() + timeout
-        while not self.status.startswith(("finished", "error")):
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"status still {self.status!r}")
-            time.sleep(0.05)
+        """Wait for the first run to finish, with this student's seed.
 
-    def move(self) -> None:
+        A preheated kernel that did not get the page's address in time (seen at load 60 on
+        2 cores) starts the initial settings' run instead: the seed is then set as a student
+        would set it, and that run waited for too.
+        """
+        deadline = time.monotonic() + timeout
+        for attempt in range(2):
+            while not self.status.startswith(("finished", "error")):
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"status still {self.status!r}")
+                time.sleep(0.05)
+            if not self.status.startswith("error") and f"seed {self.seed} " in self.status:
+                return
+            if attempt == 0:
+                self.address_missed = True
+                with self.lock:
+                    self.status = ""
+                self._send("comm_msg", {"comm_id": self.ids["seed"], "data": {
+                    "method": "update", "state": {"value": self.seed}, "buffer_paths": []}})
+        raise RuntimeError(f"the first run did not finish with seed {self.seed}: "
+                           f"{self.status!r}")
+
+    def move(self, lr: float) -> None:
         with self.lock:
             self.moved_at = time.perf_counter()
             self.events.clear()
-        self._send("comm_msg", {"comm_id": self.lr_id, "data": {
-            "method": "update", "state": {"value": NEW_LR}, "buffer_paths": []}})
+        self._send("comm_msg", {"comm_id": self.ids["lr"], "data": {
+            "method": "update", "state": {"value": lr}, "buffer_paths": []}})
 
-    def result(self) -> tuple[float | None, float | None]:
-        """Seconds from the move to the first picture of the new run, and to finished+drawn.
+    def result(self) -> tuple[float | None, float | None, str]:
+        """(move -> first picture of the new run, move -> finished and drawn, how).
 
-        "Finished and drawn": the status line says finished and a picture of every epoch has
-        arrived (the panel sends no new picture when the last one already showed them all).
+        How the run came: "live" (trained on this page), "replay" (from the class's store at
+        once) or "followed" (another page was training the same settings: this one waited
+        for that run, then showed it from the store).
+
+        "Finished and drawn": the status line says finished and both curves' pictures have
+        come after it, or showed every epoch before it (the panel sends no new picture when
+        the last ones already showed them all).
         """
-        first = finished = complete = None
-        for t, kind, status in self.events:
-            if kind == "image" and first is None and "epoch" in status:
-                first = t - self.moved_at
+        first = finished = None
+        complete = dict.fromkeys(("loss", "accuracy"))
+        with self.lock:
+            events = list(self.events)
+        for t, kind, status in events:
             if kind == "status" and status.startswith("finished") and finished is None:
                 finished = t - self.moved_at
-            if kind == "image" and complete is None and (
-                    status.startswith("finished") or re.search(r"epoch (\d+)/\1\b", status)):
-                complete = t - self.moved_at
-        if finished is None or complete is None:
-            return first, None
-        return first, max(finished, complete)
+            # a picture of the new run: an epoch of a live run, or a replay's whole run
+            if kind == "status" or not re.search(rf"epoch \d+/|^finished|^{REPLAY_WORDS}",
+                                                 status):
+                continue
+            if first is None:
+                first = t - self.moved_at
+            if complete[kind] is None and (status.startswith(("finished", REPLAY_WORDS))
+                                           or re.search(r"epoch (\d+)/\1\b", status)):
+                complete[kind] = t - self.moved_at
+        how = "live" if REPLAY_WORDS not in self.status else "followed" if any(
+            kind == "status" and status.startswith(WAITING) for _, kind, status in events) \
+            else "replay"
+        if finished is None or None in complete.values():
+            return first, None, how
+        return first, max(finished, *complete.values()), how
 
     def close(self) -> None:
         try:
@@ -253,41 +325,85 @@ class Student:
             pass
 
 
-def training_alone_cpu(repeats: int = 3) -> tuple[float, float]:
-    """Wall and CPU seconds of the default run, no widgets, in a fresh process (medians)."""
-    code = ("import sys, time, numpy as np, backprop as bp\n"
-            "d = bp.load_mnist(n_test=0)\n"
-            "for _ in range(int(sys.argv[1])):\n"
-            "    w, c = time.perf_counter(), time.process_time()\n"
-            "    rng = np.random.default_rng(0)\n"
-            "    bp.train(bp.init_params([784, 110, 10], rng), d.train, d.val,\n"
-            "             lr=float(sys.argv[2]), n_epochs=20, batch_size=10,\n"
-            "             loss='cross_entropy', rng=rng, progress=False)\n"
-            "    print(time.perf_counter() - w, time.process_time() - c)\n")
-    out = subprocess.run([sys.executable, "-c", code, str(repeats), repr(NEW_LR)],
-                         capture_output=True, text=True, check=True).stdout.split("\n")
-    rows = [tuple(map(float, line.split())) for line in out if line.strip()]
-    return statistics.median(r[0] for r in rows), statistics.median(r[1] for r in rows)
+ALONE = """
+import sys, time, numpy as np, backprop as bp
+from backprop.data import Split
+from backprop.settings import LIVE_VAL_IMAGES as K
+d = bp.load_mnist(n_test=0)
+live = Split(d.val.X[:K], d.val.y[:K], d.val.Y[:K])
+for _ in range(int(sys.argv[1])):
+    for name, val in (("all", d.val), ("live", live)):
+        w, c, seen = time.perf_counter(), time.process_time(), []
+        rng = np.random.default_rng(1)
+        p, h = bp.train(bp.init_params([784, 110, 10], rng), d.train, val,
+                        lr=float(sys.argv[2]), n_epochs=20, batch_size=10,
+                        loss="cross_entropy", rng=rng, progress=False, inside=name == "live",
+                        callback=lambda *a: seen.append(time.perf_counter()))
+        if name == "live":  # as the playground: its last epoch on all 10000 images
+            bp.evaluate(p, d.val.X, d.val.Y, d.val.y, "cross_entropy")
+        print(name, seen[0] - w, time.perf_counter() - w, time.process_time() - c)
+"""
 
 
-def classroom(n: int, preheat: int | None, stagger: float) -> dict:
+def training_alone(repeats: int, lr: float) -> dict[str, dict[str, float]]:
+    """The default run trained alone in a fresh process, as the notebooks train it ("all":
+    all 10000 validation images every epoch) and as the playground does ("live": 2000 while
+    it runs, all at the end, and the inside recorded): medians of its first epoch, wall and
+    CPU seconds."""
+    out = subprocess.run([sys.executable, "-c", ALONE, str(repeats), repr(lr)],
+                         capture_output=True, text=True, check=True).stdout
+    rows: dict[str, list[list[float]]] = {"all": [], "live": []}
+    for line in out.split("\n"):
+        if line.strip():
+            name, *values = line.split()
+            rows[name].append([float(v) for v in values])
+    return {name: dict(zip(("first", "wall", "cpu"), map(median, zip(*r, strict=True)),
+                             strict=True))
+            for name, r in rows.items()}
+
+
+def roles(n: int, share: float) -> list[bool]:
+    """Whether each student (in the order of their moves) asks for the shared settings: the
+    first does (and trains them), then ``floor(n * share)`` others, spread evenly."""
+    return [p == 0 or int((p + 1) * share) > int(p * share) for p in range(n)]
+
+
+def start_app(name: str, tmp: Path, port: int, token: str, preheat: int | None,
+              store: bool) -> tuple[Server, int]:
+    """The app as make app serves it, in ``tmp``; returns the server and its preheated pool.
+
+    make app's command (its page template, encrypted kernels), environment and classroom
+    settings (a copy of app/voila.json), and a class's store of its own (``store``): each
+    class starts with no runs.
+    """
+    app = tmp / "app"
+    app.mkdir()
+    shutil.copy(APP / "playground.ipynb", app)
+    shutil.copy(APP / "voila.json", app)
+    cmd = [sys.executable, "-m", "voila", *tasks.VOILA_ARGS, "--Voila.ip=127.0.0.1",
+           f"--port={port}", f"--token={token}"]
+    env = tasks.app_env(isolated_env(tmp / "h"))
+    if store:
+        env["BACKPROP_STORE"] = str(tmp / "class-runs.sqlite")
+    if preheat is None:  # as app/voila.json says
+        settings = json.loads((APP / "voila.json").read_text())["VoilaConfiguration"]
+        preheat = settings.get("default_pool_size", 1) if settings.get("preheat_kernel") else 0
+    else:
+        cmd += [f"--VoilaConfiguration.preheat_kernel={bool(preheat)}",
+                f"--VoilaConfiguration.default_pool_size={preheat}"]
+    return Server(name, cmd, cwd=app, env=env), preheat
+
+
+def classroom(n: int, preheat: int | None, arrival: float, rounds: int, staggered: bool,
+              spread: float, share: float, store: bool = True) -> dict:
     port, token = free_port(), secrets.token_hex(16)
     base = f"http://127.0.0.1:{port}"
+    shared = roles(n, share) if staggered else [False] * n
     with tempfile.TemporaryDirectory() as tmp:
-        app = Path(tmp) / "app"
-        app.mkdir()
-        shutil.copy(APP / "playground.ipynb", app)
-        shutil.copy(APP / "voila.json", app)
-        cmd = [str(BIN / "voila"), "playground.ipynb", "--no-browser", f"--port={port}",
-               "--Voila.ip=127.0.0.1", f"--token={token}"]
-        if preheat is None:  # as app/voila.json says
-            settings = json.loads((APP / "voila.json").read_text())["VoilaConfiguration"]
-            preheat = settings.get("default_pool_size", 1) if settings.get("preheat_kernel") else 0
-        else:
-            cmd += [f"--VoilaConfiguration.preheat_kernel={bool(preheat)}",
-                    f"--VoilaConfiguration.default_pool_size={preheat}"]
-        server = Server(f"voila-classroom-{n}", cmd, cwd=app, env=isolated_env(Path(tmp) / "h"))
-        students = [Student(base, token) for _ in range(n)]
+        server, preheat = start_app(f"voila-classroom-{n}", Path(tmp), port, token, preheat,
+                                    store)
+        students = [Student(base, token, SHARED_SEED if s else OWN_SEED + i)
+                    for i, s in enumerate(shared)]
         try:
             server.wait_http(f"{base}/voila/static/favicon.ico?token={token}", 60)
             if preheat:  # let the pool fill, as it would before the class arrives
@@ -296,10 +412,10 @@ def classroom(n: int, preheat: int | None, stagger: float) -> dict:
             errors: list[str] = []
 
             def arrive(i: int) -> None:
-                time.sleep(i * stagger)
+                time.sleep(i * arrival)
                 try:
                     loads[i] = students[i].open()
-                    students[i].wait_finished(300)
+                    students[i].wait_finished(600)
                 except Exception as exc:  # noqa: BLE001
                     errors.append(f"student {i}: {exc!r}")
 
@@ -322,36 +438,55 @@ def classroom(n: int, preheat: int | None, stagger: float) -> dict:
             cpu0 = sum(cpu_seconds(p) for p in pids)
             pool0 = sum(cpu_seconds(p) for p in others)
             me0 = resource.getrusage(resource.RUSAGE_SELF)
-            barrier = threading.Barrier(n)
+            rng = np.random.default_rng(21)
+            moves: list[tuple[float | None, float | None, str, bool]] = []
+            for k in range(rounds):
+                settle(server.proc.pid)
+                # When each student lets go of the slider (s after the round begins), in the
+                # order of ``shared``: the first student asking for the shared settings first.
+                offsets = np.sort(rng.uniform(0, spread, n)) if staggered else np.zeros(n)
+                offsets -= offsets[0]
+                t0 = time.perf_counter() + 0.2
 
-            def move(s: Student) -> None:
-                barrier.wait()
-                s.move()
+                def move(s: Student, offset: float, lr: float = round_lr(k),
+                         t0: float = t0) -> None:
+                    time.sleep(max(0.0, t0 + offset - time.perf_counter()))
+                    s.move(lr)
 
-            threads = [threading.Thread(target=move, args=(s,)) for s in students]
-            for t in threads:
-                t.start()
-            for t in threads:
-                t.join()
-            deadline = time.monotonic() + 300
-            while any(s.result()[1] is None for s in students):
-                if time.monotonic() > deadline:
-                    raise TimeoutError("not every run finished within 300 s")
-                time.sleep(0.05)
+                threads = [threading.Thread(target=move, args=(s, o))
+                           for s, o in zip(students, offsets, strict=True)]
+                for t in threads:
+                    t.start()
+                for t in threads:
+                    t.join()
+                deadline = time.monotonic() + 300
+                while any(s.result()[1] is None for s in students):
+                    if time.monotonic() > deadline:
+                        late = [s.status for s in students if s.result()[1] is None]
+                        raise TimeoutError(f"not every run finished within 300 s: {late[:3]}")
+                    time.sleep(0.05)
+                moves += [(*s.result(), sh) for s, sh in zip(students, shared, strict=True)]
             time.sleep(0.5)
             cpu = sum(cpu_seconds(p) for p in pids) - cpu0
             pool_cpu = sum(cpu_seconds(p) for p in others) - pool0
             me1 = resource.getrusage(resource.RUSAGE_SELF)
             client_cpu = (me1.ru_utime + me1.ru_stime) - (me0.ru_utime + me0.ru_stime)
-            memory = [memory_mb(p) for p in kernels]
-            results = [s.result() for s in students]
+            memory = [memory_mb(p) for p in children(server.proc.pid)]
+            live = [m for m in moves if m[2] == "live"]
+            replays = [m for m in moves if m[2] == "replay"]
+            followed = [m for m in moves if m[2] == "followed"]
             return {
-                "n": n, "kernels": len(kernels), "preheat": preheat, "load_before": load_before,
-                "load_after": load(), "loads": loads,
-                "first": [r[0] for r in results], "done": [r[1] for r in results],
-                "cpu_per_move": cpu / n, "client_cpu": client_cpu, "pool_cpu": pool_cpu,
-                "pss": [m[0] for m in memory], "rss": [m[1] for m in memory],
-                "server_pss": memory_mb(server.proc.pid)[0],
+                "n": n, "staggered": staggered, "spread": spread if staggered else 0.0,
+                "rounds": rounds, "kernels": len(memory), "preheat": preheat,
+                "load_before": load_before, "load_after": load(), "loads": loads,
+                "first": [m[0] for m in live], "done": [m[1] for m in live],
+                "asked_shared": sum(m[3] for m in moves) - rounds * any(shared),
+                "replay_first": [m[0] for m in replays], "replay_done": [m[1] for m in replays],
+                "followed_done": [m[1] for m in followed], "store": store,
+                "address_missed": sum(s.address_missed for s in students),
+                "cpu_per_move": cpu / len(moves), "client_cpu": client_cpu,
+                "pool_cpu": pool_cpu, "pss": [m[0] for m in memory],
+                "rss": [m[1] for m in memory], "server_pss": memory_mb(server.proc.pid)[0],
             }
         finally:
             for s in students:
@@ -361,9 +496,8 @@ def classroom(n: int, preheat: int | None, stagger: float) -> dict:
 
 WATCH_JS = """() => {
     // Timestamps, in the page's clock, of the key press, each new picture and each status text.
-    const root = document.querySelector('.bp-playground');
-    const status = root.querySelector('.bp-status');
-    const plot = root.querySelector('img.bp-plot, .bp-plot img');
+    const status = document.querySelector('.bp-playground-status');
+    const plot = document.querySelector('.bp-playground-curve-accuracy');
     window.__bp = {key: null, events: []};
     document.addEventListener('keydown', () => { window.__bp.key = performance.now(); },
                               {capture: true});
@@ -376,21 +510,14 @@ WATCH_JS = """() => {
 
 
 def browser_latency(repeats: int) -> dict:
-    """Slider -> first epoch drawn and -> finished, in Chromium on the Voila app (seconds)."""
+    """Key press -> first epoch drawn and -> finished, in Chromium on the Voila app (s)."""
     from playwright.sync_api import sync_playwright
 
     port, token = free_port(), secrets.token_hex(16)
     base = f"http://127.0.0.1:{port}"
     firsts, dones, alones = [], [], []
     with tempfile.TemporaryDirectory() as tmp:
-        app = Path(tmp) / "app"
-        app.mkdir()
-        shutil.copy(APP / "playground.ipynb", app)
-        shutil.copy(APP / "voila.json", app)
-        server = Server("voila-classroom-browser",
-                        [str(BIN / "voila"), "playground.ipynb", "--no-browser", f"--port={port}",
-                         "--Voila.ip=127.0.0.1", f"--token={token}"],
-                        cwd=app, env=isolated_env(Path(tmp) / "h"))
+        server, _ = start_app("voila-classroom-browser", Path(tmp), port, token, None, True)
         try:
             server.wait_http(f"{base}/voila/static/favicon.ico?token={token}", 60)
             with sync_playwright() as pw:
@@ -400,17 +527,14 @@ def browser_latency(repeats: int) -> dict:
                 browser = pw.chromium.launch(executable_path=found.path, args=CHROMIUM_ARGS)
                 page = browser.new_page(viewport={"width": 1280, "height": 1000})
                 page.goto(f"{base}/?token={token}", timeout=120_000)
-                status = page.locator(".bp-playground .bp-status").first
-                status.wait_for(timeout=120_000)
-                page.wait_for_function("() => document.querySelector('.bp-playground "
-                                       ".bp-status').innerText.startsWith('finished')",
-                                       timeout=120_000)
+                page.locator(".bp-playground-status").wait_for(timeout=120_000)
+                page.wait_for_function("() => document.querySelector('.bp-playground-status')"
+                                       ".innerText.startsWith('finished')", timeout=120_000)
                 page.evaluate(WATCH_JS)
-                handle = page.locator(".bp-playground .widget-slider").filter(
-                    has=page.get_by_text("learning rate", exact=True)).locator(
-                    ".noUi-handle").first
+                handle = page.locator(".bp-playground-lr .noUi-handle")
                 for i in range(repeats):
-                    alones.append(training_alone_cpu(repeats=1))  # same moment's reference
+                    # the same moment's reference, as the playground trains
+                    alones.append(training_alone(1, 0.5)["live"]["wall"])
                     settle(server.proc.pid)
                     page.evaluate("() => { window.__bp.events = []; }")
                     handle.focus()
@@ -425,73 +549,113 @@ def browser_latency(repeats: int) -> dict:
                                  if kind == "image" and "epoch" in text)
                     seen = next(t for t, kind, text in events
                                 if kind == "status" and text.startswith("finished"))
-                    complete = next(t for t, kind, text in events if kind == "image" and (
-                        text.startswith("finished") or re.search(r"epoch (\d+)/\1\b", text)))
-                    done = max(seen, complete)
+                    complete = max([t for t, kind, _ in events if kind == "image"])
                     firsts.append((first - key) / 1000)
-                    dones.append((done - key) / 1000)
+                    dones.append((max(seen, complete) - key) / 1000)
                 browser.close()
         finally:
             server.stop()
-    return {"first": firsts, "done": dones, "alone": [a[0] for a in alones]}
+    return {"first": firsts, "done": dones, "alone": alones}
 
 
-def report(r: dict, alone: tuple[float, float]) -> None:
+def report(r: dict) -> None:
+    a, b = r["alone"]["all"], r["alone"]["live"]
+    how = (f"moves spread over {r['spread']:.0f} s, {r['asked_shared']} of the moves asked "
+           f"for settings another student asked for" if r["staggered"] else "all at once")
+    print(f"N = {r['n']:2d} students, {r['rounds']} round(s), {how} ({r['kernels']} kernels, "
+          f"{r['preheat']} preheated); load before/after: {r['load_before']} / "
+          f"{r['load_after']}")
+    print(f"  reference, the same run trained alone: first epoch {b['first']:.2f} s, "
+          f"{b['wall']:.2f} s wall, {b['cpu']:.2f} s CPU as the playground trains it "
+          f"(2000 validation images, all 10000 at the end); {a['wall']:.2f} s wall, "
+          f"{a['cpu']:.2f} s CPU with all 10000 every epoch")
+    print(f"  page load to widgets ready:  median {median(r['loads']):.1f} s, "
+          f"p95 {percentile(r['loads'], 95):.1f} s"
+          + (f" ({r['address_missed']} page(s) started without the address's seed: set "
+             f"by hand)" if r["address_missed"] else ""))
     first, done = r["first"], r["done"]
-    print(f"N = {r['n']:2d} students ({r['kernels']} kernels, {r['preheat']} preheated), "
-          f"load before/after the move: "
-          f"{r['load_before']} / {r['load_after']}")
-    print(f"  page load to widgets ready:  median {statistics.median(r['loads']):.1f} s, "
-          f"p95 {percentile(r['loads'], 95):.1f} s")
-    print(f"  move -> first epoch drawn:   median {statistics.median(first):.2f} s, "
-          f"p95 {percentile(first, 95):.2f} s, max {max(first):.2f} s")
-    print(f"  move -> finished and drawn:  median {statistics.median(done):.2f} s, "
-          f"p95 {percentile(done, 95):.2f} s, max {max(done):.2f} s "
-          f"(training alone, one run: {alone[0]:.2f} s)")
+    print(f"  move -> first epoch drawn:   median {median(first):.2f} s, "
+          f"p95 {percentile(first, 95):.2f} s, max {max(first, default=float('nan')):.2f} s "
+          f"({len(first)} live runs; alone {b['first']:.2f} s)")
+    print(f"  move -> finished and drawn:  median {median(done):.2f} s, "
+          f"p95 {percentile(done, 95):.2f} s, max {max(done, default=float('nan')):.2f} s "
+          f"(alone {b['wall']:.2f} s)")
+    rd, fd = r["replay_done"], r["followed_done"]
+    if rd:
+        print(f"  replays (from the store):    {len(rd)}, move -> finished and drawn median "
+              f"{median(rd):.2f} s, p95 {percentile(rd, 95):.2f} s, max {max(rd):.2f} s")
+    else:
+        print(f"  replays (from the store):    none{'' if r['store'] else ' (no store)'}")
+    if fd:
+        print(f"  followed another's run:      {len(fd)}, move -> finished and drawn median "
+              f"{median(fd):.2f} s, max {max(fd):.2f} s (the same settings were training on "
+              f"another page: trained once, shown on both)")
     print(f"  server CPU per move:         {r['cpu_per_move']:.2f} s = "
-          f"{r['cpu_per_move'] / alone[1]:.2f}x the training's own CPU ({alone[1]:.2f} s); "
+          f"{r['cpu_per_move'] / b['cpu']:.2f}x the training's own CPU ({b['cpu']:.2f} s); "
           f"Voila and the students' kernels (preheated pool meanwhile: {r['pool_cpu']:.2f} s)")
-    print(f"  memory per kernel (PSS):     median {statistics.median(r['pss']):.0f} MB, "
-          f"max {max(r['pss']):.0f} MB (RSS median {statistics.median(r['rss']):.0f} MB); "
+    print(f"  memory per kernel (PSS):     median {median(r['pss']):.0f} MB, "
+          f"max {max(r['pss']):.0f} MB (RSS median {median(r['rss']):.0f} MB); "
           f"Voila server {r['server_pss']:.0f} MB")
     print(f"  this client's own CPU:       {r['client_cpu']:.2f} s for all {r['n']} students")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--students", type=int, nargs="+", default=[1, 4, 8, 16])
+    parser.add_argument("--students", type=int, nargs="+", default=None,
+                        help="class sizes (default: 1 4 8 16 at once, then 40 staggered)")
+    parser.add_argument("--staggered", action="store_true",
+                        help="the --students classes move staggered (default: at once)")
+    parser.add_argument("--rounds", type=int, default=2, help="slider moves per student")
+    parser.add_argument("--spread", type=float, default=30.0,
+                        help="seconds over which staggered moves are spread")
+    parser.add_argument("--repeat-share", type=float, default=0.25,
+                        help="share of staggered students asking for the shared settings")
     parser.add_argument("--preheat", type=int, default=None, metavar="K",
                         help="Voila's pool of preheated kernels (0: none); default: as in "
                              "app/voila.json")
-    parser.add_argument("--stagger", type=float, default=0.25,
+    parser.add_argument("--arrival", type=float, default=0.25,
                         help="seconds between students opening the page")
+    parser.add_argument("--no-store", action="store_true",
+                        help="without the class's run store (every run trains)")
+    parser.add_argument("--alone-repeats", type=int, default=3,
+                        help="repeats of the reference before each classroom")
     parser.add_argument("--browser", type=int, default=0, metavar="R",
                         help="first, R slider moves in one headless Chromium (Playwright)")
+    parser.add_argument("--smoke", action="store_true",
+                        help="a quick check that it runs (make test): 2 students, staggered "
+                             "over 2 s, one asking for the other's settings, one round")
     parser.add_argument("--json", type=Path, help="also write the raw results here")
     args = parser.parse_args()
+    if args.smoke:
+        plan = [(2, True)]
+        args.rounds, args.spread, args.repeat_share, args.alone_repeats = 1, 2.0, 0.5, 1
+        args.preheat = 0 if args.preheat is None else args.preheat
+    elif args.students:
+        plan = [(n, args.staggered) for n in args.students]
+    else:
+        plan = [(1, False), (4, False), (8, False), (16, False), (40, True)]
     print(f"load average at the start: {load()} ({os.cpu_count()} cores)")
-    alone = training_alone_cpu()
-    print(f"training alone (default run, 20 epochs, no widgets): {alone[0]:.2f} s wall, "
-          f"{alone[1]:.2f} s CPU; load {load()}")
     results: list[dict] = []
     if args.browser:
         b = browser_latency(args.browser)
         print(f"one student in Chromium (Voila, Playwright), {args.browser} moves; load {load()}")
-        print(f"  key press -> first epoch drawn:  median {statistics.median(b['first']):.2f} s "
+        print(f"  key press -> first epoch drawn:  median {median(b['first']):.2f} s "
               f"(all: {', '.join(f'{x:.2f}' for x in b['first'])})")
-        ref = statistics.median(b["alone"])
-        print(f"  key press -> finished and drawn: median {statistics.median(b['done']):.2f} s "
-              f"= {statistics.median(b['done']) / ref:.2f}x the training alone ({ref:.2f} s, "
+        ref = median(b["alone"])
+        print(f"  key press -> finished and drawn: median {median(b['done']):.2f} s "
+              f"= {median(b['done']) / ref:.2f}x the training alone ({ref:.2f} s, "
               f"median of one run before each move)")
         results.append({"browser": b})
-    for n in args.students:
-        alone = training_alone_cpu()  # the reference again, in this moment's conditions
-        r = classroom(n, args.preheat, args.stagger)
+    for n, staggered in plan:
+        alone = training_alone(args.alone_repeats, round_lr(0))  # this moment's reference
+        r = classroom(n, args.preheat, args.arrival, args.rounds, staggered, args.spread,
+                      args.repeat_share, store=not args.no_store)
         r["alone"] = alone
         results.append(r)
-        report(r, alone)
-    if args.json:
-        args.json.write_text(json.dumps({"alone": alone, "results": results}, indent=1))
+        report(r)
+        if args.json:  # after each classroom: a long run that fails keeps what it measured
+            args.json.write_text(json.dumps(results, indent=1))
+    print(f"load average at the end: {load()}")
 
 
 if __name__ == "__main__":

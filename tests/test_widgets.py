@@ -129,3 +129,37 @@ def test_a_slow_first_epoch_says_the_server_is_busy(monkeypatch, make_panel):
     release.set()
     panel.wait()
     assert "error: RuntimeError: stopped by the test" in panel.status.value
+
+
+def test_live_run_validates_on_a_subset_and_ends_on_all_images(monkeypatch, small_mnist):
+    """While a run trains, its validation is the fixed subset (the first LIVE_VAL_IMAGES);
+    its last epoch is measured again on all of data.val, and that is the number shown."""
+    monkeypatch.setattr(playground_module, "LIVE_VAL_IMAGES", 50)
+    panel = widgets.playground(small_mnist, n_epochs=3, hidden=20, lr=0.5)
+    assert len(panel.live_val) == 50
+    assert np.array_equal(panel.live_val.X, small_mnist.val.X[:50])
+    seen = []
+    panel.status.observe(lambda change: seen.append(change["new"]), names="value")
+    panel.controls["lr"].value = 0.1
+    panel.wait()
+    run = panel.runs[-1]
+    assert run.outcome == "finished"
+    assert any("epoch 1/3, validation" in s and "on 50 images (all 200 at the end)" in s
+               for s in seen), seen
+    # the same run by hand: the curve's epochs 1-2 on the subset, its last on all 200
+    rng = np.random.default_rng(0)
+    params = bp.init_params([784, 20, 10], rng)
+    subset = playground_module.live_validation(small_mnist.val)
+    trained, history = bp.train(params, small_mnist.train, subset, lr=0.1, n_epochs=3,
+                                loss="cross_entropy", rng=rng, progress=False, inside=True)
+    full = bp.evaluate(trained, small_mnist.val.X, small_mnist.val.Y, small_mnist.val.y,
+                       "cross_entropy")
+    assert run.history["val_acc"][:2] == history["val_acc"][:2]
+    assert run.history["val_acc"][-1] == full[1] and run.history["val_loss"][-1] == full[0]
+    assert f"validation {100 * full[1]:.1f} % on all 200 images" in panel.status.value
+    # the notebooks' train() is untouched: given all 200 images it validates on all 200
+    rng = np.random.default_rng(0)
+    _, everything = bp.train(bp.init_params([784, 20, 10], rng), small_mnist.train,
+                             small_mnist.val, lr=0.1, n_epochs=3, loss="cross_entropy",
+                             rng=rng, progress=False)
+    assert everything["val_acc"][-1] == full[1]

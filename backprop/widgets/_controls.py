@@ -16,6 +16,8 @@ import ipywidgets as W
 from ..settings import GRID, check, on_grid
 from ._common import options
 
+CONTROL_CLASS = "bp-playground-"  # + the control's name: each control's stable class
+
 
 def check_control(name: str, value: Any) -> Any:
     """``value`` if the playground's control ``name`` can take it, else raise, in words.
@@ -42,7 +44,8 @@ def _exponents(low: float, high: float, factor: float) -> dict[str, float]:
 
 def setting_controls(values: dict[str, Any]) -> dict[str, W.Widget]:
     """The widgets of ``lr``, ``hidden``, ``n_epochs``, ``batch_size``, ``loss`` and ``seed``,
-    set to ``values`` (which :func:`check_control` has passed), by name.
+    set to ``values`` (which :func:`check_control` has passed), by name. Each carries the
+    class ``bp-playground-<name>`` (e.g. ``bp-playground-lr``).
 
     The initialisation's drop-down belongs to the inside view
     (:class:`~backprop.widgets._inside.InsidePanel`).
@@ -53,7 +56,7 @@ def setting_controls(values: dict[str, Any]) -> dict[str, W.Widget]:
         low, high, step = GRID[name]
         return {"min": low, "max": high, "step": step}
 
-    return {
+    controls = {
         "lr": W.FloatLogSlider(value=values["lr"], base=10, **_exponents(*GRID["lr"]),
                                description="learning rate", readout_format=".3g",
                                continuous_update=False, style=style),
@@ -70,3 +73,9 @@ def setting_controls(values: dict[str, Any]) -> dict[str, W.Widget]:
         "seed": W.BoundedIntText(value=values["seed"], **ints("seed"), description="seed",
                                  style=style, layout=W.Layout(width="130px")),
     }
+    # A stable class per control (``bp-playground-lr``, ...): a page, a test or the classroom
+    # benchmark finds the playground's own control by it, not by a description that another
+    # panel (draw-a-digit's learning rate) may share.
+    for name, widget in controls.items():
+        widget.add_class(f"{CONTROL_CLASS}{name}")
+    return controls
