@@ -14,6 +14,8 @@
 #   APP_PORT     port of make app (default 8866)
 #   HUB_IP       address of make hub (default 127.0.0.1), HUB_PORT its port (default 8000);
 #                HUB_DIR its state (default .hub/), HUB_PASSWORD the class's password
+#   BOARD_PORT   port of make app's class board (default APP_PORT + 1)
+#   APP_STORE    the class's store of runs, an SQLite file (default app/class-runs.sqlite)
 #   PYTEST_ARGS  more pytest arguments for make test, e.g. PYTEST_ARGS="-x -k widgets"
 #   CHROMIUM     the browser for the browser tests (default: found; see scripts/find_browser.py)
 # The JupyterLab and Voila command lines are LAB_ARGS and VOILA_ARGS in scripts/tasks.py.

@@ -4,7 +4,7 @@ The Makefile calls this script; where there is no ``make`` (Windows), call it yo
 
     python scripts/tasks.py lab       # = make lab: create .venv, install, open JupyterLab
     python scripts/tasks.py lab --notebooks student/self-study   # the student edition
-    python scripts/tasks.py app       # = make app: serve the playground with Voila
+    python scripts/tasks.py app       # = make app: serve the playground and the board
     python scripts/tasks.py test      # = make test: lint and run every test
     python scripts/tasks.py install   # only create .venv and install (make install)
     python scripts/tasks.py lint      # ruff (make lint)
@@ -13,7 +13,8 @@ The Makefile calls this script; where there is no ``make`` (Windows), call it yo
 
 Settings come from the environment (``make`` passes ``make app APP_PORT=8867`` on as one) or
 from the options, which win: ``LAB_PORT`` / ``--port`` and ``NOTEBOOKS`` / ``--notebooks`` for
-lab, ``APP_IP`` / ``--ip`` and ``APP_PORT`` / ``--port`` for app, ``PYTEST_ARGS`` or arguments
+lab, ``APP_IP`` / ``--ip``, ``APP_PORT`` / ``--port``, ``BOARD_PORT`` and ``APP_STORE`` for
+app, ``PYTEST_ARGS`` or arguments
 after ``--`` for test, ``CHROMIUM`` for the browser tests' browser.
 
 It uses only the standard library and runs under the machine's Python (3.10 or newer), which
@@ -48,10 +49,13 @@ import argparse  # noqa: E402  (after the version check, which must run on any p
 import hashlib  # noqa: E402
 import json  # noqa: E402
 import os  # noqa: E402
+import secrets  # noqa: E402
 import shlex  # noqa: E402
 import shutil  # noqa: E402
+import signal  # noqa: E402
 import socket  # noqa: E402
 import subprocess  # noqa: E402
+import time  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -80,6 +84,19 @@ VOILA_ARGS = [
     *KERNEL_ARGS,
 ]
 APP_IP, APP_PORT = "127.0.0.1", 8866
+# The class's board (app/board.ipynb), a second Voila on the next port (BOARD_PORT): the
+# students' address stays the playground's. Its kernels are light and few (the projector's
+# page), so none is preheated. Both servers share the class's store (APP_STORE, default
+# app/class-runs.sqlite), given to their kernels as $BACKPROP_STORE.
+BOARD_ARGS = [
+    "board.ipynb",
+    "--no-browser",
+    "--Voila.port_retries=0",
+    "--VoilaConfiguration.template=backprop",
+    "--VoilaConfiguration.preheat_kernel=False",
+    *KERNEL_ARGS,
+]
+APP_STORE = APP_DIR / "class-runs.sqlite"
 
 # The JupyterLab command of `make lab` (the folder comes from NOTEBOOKS, the port from LAB_PORT;
 # --allow-root as root). Nothing in it reaches for the internet: no news feed, no update check.
@@ -307,6 +324,13 @@ def app_command(python: Path, ip: str = APP_IP, port: int = APP_PORT,
             f"--port={port}"]
 
 
+def board_command(python: Path, ip: str = APP_IP, port: int = APP_PORT + 1,
+                  venv: Path = VENV) -> list[str]:
+    """The ``voila`` command of ``make app``'s class board."""
+    return [str(python), "-m", "voila", *BOARD_ARGS, *notary_args(venv), f"--Voila.ip={ip}",
+            f"--port={port}"]
+
+
 def app_env(environ: dict[str, str] | None = None) -> dict[str, str]:
     """The environment of ``make app``'s Voila: the Jupyter data path begins with the app's
     own folder, where Voila finds the page template ``backprop``."""
@@ -374,12 +398,65 @@ def app(ip: str | None = None, port: str | int | None = None) -> int:
     if port_in_use(ip, port):
         raise TaskError(f"port {port} on {ip} is in use (is make app already running?): stop "
                         f"it, or choose another port: make app APP_PORT={port + 1}")
+    board_port = _port(os.environ.get("BOARD_PORT"), "BOARD_PORT") or port + 1
+    if port_in_use(ip, board_port):
+        raise TaskError(f"port {board_port} on {ip} (the class's board) is in use: choose "
+                        f"another: make app BOARD_PORT={board_port + 1}")
+    store = Path(os.environ.get("APP_STORE") or APP_STORE).resolve()
     python = install()
-    trust(python, [APP_DIR / "playground.ipynb"])
-    where = (f"http://{socket.gethostname()}:{port}/ (or this machine's address)"
-             if ip in ("0.0.0.0", "::") else f"http://{ip}:{port}/")
-    say(f"the playground: open {where} in a browser (Ctrl-C stops it)")
-    return _exec(app_command(python, ip, port), cwd=APP_DIR, env=app_env())
+    trust(python, [APP_DIR / "playground.ipynb", APP_DIR / "board.ipynb"])
+    host = socket.gethostname() if ip in ("0.0.0.0", "::") else ip
+    where = f"http://{host}:{port}/"
+    board = f"http://{host}:{board_port}/"
+    env = app_env()
+    env["BACKPROP_STORE"] = str(store)
+    # The teacher's key: only a board page opened with ?teacher=KEY shows "New class".
+    key = env.get("BACKPROP_TEACHER_KEY") or secrets.token_urlsafe(12)
+    board_env = {**env, "BACKPROP_TEACHER_KEY": key, "BACKPROP_PLAYGROUND_URL": where}
+    env.pop("BACKPROP_TEACHER_KEY", None)  # the students' kernels never see it
+    say(f"the playground: open {where}"
+        f"{' (or this machine' + chr(39) + 's address)' if host != ip else ''} in a browser "
+        f"(Ctrl-C stops it)")
+    say(f"the class's board (for the projector): {board}; the teacher's board, with the New "
+        f"class button (keep this link to yourself): {board}?teacher={key}")
+    say(f"the class's runs are kept in {store}")
+    return _serve([(app_command(python, ip, port), env),
+                   (board_command(python, ip, board_port), board_env)], cwd=APP_DIR)
+
+
+def _serve(servers: list[tuple[list[str], dict[str, str]]], cwd: Path) -> int:
+    """Run several servers until one ends, Ctrl-C or SIGTERM; then stop them all (SIGTERM,
+    then SIGKILL after 20 s). Returns the first one's exit status."""
+    os.chdir(cwd)
+    print(f"+ cd {shlex.quote(str(cwd.relative_to(ROOT)))}", flush=True)
+
+    def terminated(*_: object) -> None:
+        raise SystemExit(143)
+
+    if not WINDOWS:
+        signal.signal(signal.SIGTERM, terminated)
+    procs = []
+    try:
+        for cmd, env in servers:
+            print("+ " + " ".join(shlex.quote(part) for part in cmd), flush=True)
+            procs.append(subprocess.Popen(cmd, env=env))
+        while True:
+            for proc in procs:
+                if proc.poll() is not None:
+                    return proc.returncode
+            time.sleep(0.5)
+    except KeyboardInterrupt:  # the console sent Ctrl-C to the servers too
+        return 130
+    finally:
+        for proc in procs:
+            if proc.poll() is None:
+                proc.terminate()
+        for proc in procs:
+            try:
+                proc.wait(20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(5)
 
 
 def lint() -> int:
@@ -461,7 +538,8 @@ def main(argv: list[str] | None = None) -> int:
     p_lab.add_argument("--notebooks", help=f"the folder of notebooks to open, e.g. "
                                            f"student/self-study (default: $NOTEBOOKS, else "
                                            f"{NOTEBOOKS}/)")
-    p_app = sub.add_parser("app", help="install, then serve the playground with Voila")
+    p_app = sub.add_parser("app", help="install, then serve the playground and the class's "
+                                       "board with Voila")
     p_app.add_argument("--ip", help=f"the address to serve on (default: $APP_IP, else {APP_IP};"
                                     f" 0.0.0.0 opens it to your network)")
     p_app.add_argument("--port", help=f"the port (default: $APP_PORT, else {APP_PORT})")

@@ -347,6 +347,8 @@ PREHEAT_SECONDS = 20  # for a new pool kernel to start and run the app up to its
 def test_make_app_shows_the_playground(route, browser, tmp_path):
     port = free_port()
     env = user_env(tmp_path / "home")
+    board_port = free_port()
+    env["BOARD_PORT"], env["APP_STORE"] = str(board_port), str(tmp_path / "runs.sqlite")
     runtime = Path(env["JUPYTER_RUNTIME_DIR"])
     cmd = Command(f"make-app-{route}", route_argv(route, "app", "APP_PORT", port), env)
     context = browser.new_context(viewport={"width": 1280, "height": 1000})
@@ -357,6 +359,10 @@ def test_make_app_shows_the_playground(route, browser, tmp_path):
             lambda: f"no URL announced:\n{cmd.log()[-3000:]}"), cmd.log()[-2000:]
         wait_until(lambda: cmd.check_running() or answers(f"{base}/voila/static/favicon.ico"),
                    START, lambda: f"Voila does not answer on {base}:\n{cmd.log()[-3000:]}")
+        board = f"http://127.0.0.1:{board_port}"  # the class's board, its second server
+        assert f"board (for the projector): {board}/" in cmd.log(), cmd.log()[-2000:]
+        wait_until(lambda: cmd.check_running() or answers(f"{board}/voila/static/favicon.ico"),
+                   START, lambda: f"the board does not answer:\n{cmd.log()[-3000:]}")
         page = context.new_page()
         page.set_default_timeout(WIDGETS * 1000)
         urls = record_requests(page)
@@ -398,6 +404,7 @@ def test_make_app_shows_the_playground(route, browser, tmp_path):
         preset.close()
         page.close()
         check_stopped(cmd, runtime, port)
+        assert port_free(board_port), f"the board's port {board_port} still answers"
         # Voila keeps the kernels' connection files in a temporary folder of its own.
         folders = re.findall(r"Storing connection files in (\S+?)\.?$", cmd.log(), re.M)
         assert all(not Path(folder).exists() for folder in folders), folders

@@ -9,7 +9,9 @@ runs; :mod:`._step_through` (:class:`StepThrough`, made by :func:`step_through`)
 notebook 01's 2-2-1 hand example through backprop with Back and Next; :mod:`._draw_digit`
 (:class:`DrawDigit`, made by :func:`draw_digit`) reads a digit drawn on a canvas and teaches
 it with one backprop step; :mod:`._presets` (:class:`PresetNote`) gives the teacher locked
-or hidden controls and settings in the Voila app's address.
+or hidden controls and settings in the Voila app's address; :mod:`._shared` links a
+playground to the class's store (:mod:`backprop.store`) and :mod:`._board`
+(:class:`ClassBoard`, made by :func:`class_board`) shows the class's runs on the projector.
 
 They draw with matplotlib in the kernel and send PNGs to ``ipywidgets.Image`` widgets, so they
 need no front-end extension and nothing from a CDN: they work wherever ipywidgets do
@@ -20,6 +22,7 @@ fetches the front end of any widget library other than ipywidgets from a CDN, so
 the canvas needs the internet (offline it shows an error instead of the canvas).
 """
 
+from ._board import ClassBoard, class_board
 from ._draw_digit import DrawDigit, draw_digit
 from ._playground import Playground, playground
 from ._presets import PresetNote
@@ -27,5 +30,6 @@ from ._runs import Run, Runner
 from ._step_through import StepThrough, step_through
 from ._sweep_explorer import SweepExplorer, sweep_explorer
 
-__all__ = ["DrawDigit", "Playground", "PresetNote", "Run", "Runner", "StepThrough",
-           "SweepExplorer", "draw_digit", "playground", "step_through", "sweep_explorer"]
+__all__ = ["ClassBoard", "DrawDigit", "Playground", "PresetNote", "Run", "Runner",
+           "StepThrough", "SweepExplorer", "class_board", "draw_digit", "playground",
+           "step_through", "sweep_explorer"]

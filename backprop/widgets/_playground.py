@@ -23,12 +23,13 @@ from ..data import load_mnist
 from ..figures import LiveCurves
 from ..nn import init_params
 from ..settings import DEFAULT_RUN
-from ..training import train
+from ..training import TrainingDiverged, train
 from ._common import PANEL_CLASS, describe, plots_row, put_pngs, row, style_widget
 from ._controls import check_control, setting_controls
 from ._inside import InsidePanel
 from ._presets import hide_controls, link_html, lock_controls
 from ._runs import Run, Runner
+from ._shared import REPLAY_WORDS, ClassShare
 
 MAX_EARLIER = 6  # earlier runs kept as faded curves
 MIN_FRAME_SECONDS = 0.1  # at most ~10 pictures a second: the eye needs no more
@@ -59,6 +60,11 @@ class Playground(W.VBox):
     autostart : bool, start a run as soon as the panel is built
     lock : list of control names (keys of ``controls``), shown but fixed
     hide : list of control names, left out
+    store : the class's store, to share runs with the class (the Voila app): a
+        :class:`backprop.store.RunStore`, a path or URL for :func:`backprop.store.open_store`,
+        or True for the default (``$BACKPROP_STORE``); None (default) shares nothing. Settings
+        someone already ran come from the store at once ("from the class's runs"); a store
+        that fails is switched off and the status line says so once.
 
     Attributes
     ----------
@@ -79,13 +85,15 @@ class Playground(W.VBox):
     runner : Runner, starts and stops the runs; ``runner.drawing`` is held while a picture
         is drawn
     runs : list of Run, every run started, newest last (``runner.runs``)
+    share : ClassShare or None, the link to the class's store (with ``store``); its ``box``
+        holds the nickname field
     """
 
     def __init__(self, data: Any = None, *, lr: float = DEFAULT_RUN["lr"],
                  hidden: int = DEFAULT_RUN["hidden"], n_epochs: int = DEFAULT_RUN["n_epochs"],
                  batch_size: int = DEFAULT_RUN["batch_size"], loss: str = DEFAULT_RUN["loss"],
                  seed: int = DEFAULT_RUN["seed"], autostart: bool = False, lock: Any = (),
-                 hide: Any = (), init: str = DEFAULT_RUN["init"]):
+                 hide: Any = (), init: str = DEFAULT_RUN["init"], store: Any = None):
         initial = {"lr": lr, "hidden": hidden, "n_epochs": n_epochs, "batch_size": batch_size,
                    "loss": loss, "seed": seed}
         for name, value in (*initial.items(), ("init", init)):
@@ -101,6 +109,7 @@ class Playground(W.VBox):
                        zip(("loss", "accuracy"), self.curves.pngs(None, [], n_epochs),
                            strict=True)}
         self.runner = Runner(self._train, self._ended)
+        self.share = ClassShare(store, self.data) if store is not None else None
         self.inside = InsidePanel(self, init)
         self.controls["init"] = self.inside.init
 
@@ -187,6 +196,12 @@ class Playground(W.VBox):
             self.status.value = f'<span style="color:{color}">{html.escape(text)}</span>'
             if link and self.offer_link:
                 self.status.value += f" · {link_html(self)}"
+            # a run's last words carry the note, once: the store failed, runs are not shared
+            untold = self.share.untold() if self.share is not None and (link or error) \
+                else None
+            if untold:
+                self.status.value += (f' · <span style="color:#8a4b00">{html.escape(untold)}'
+                                      f"</span>")
             if pngs is not None:
                 if inside:
                     self.inside.put(*pngs)
@@ -214,6 +229,11 @@ class Playground(W.VBox):
     def _train(self, run: Run) -> tuple[dict, dict]:
         """Train ``run`` (in its thread, for the runner), showing its epochs as they come."""
         cfg = run.config
+        if self.share is not None:
+            stored = self.share.acquire(
+                run, lambda text: self._show(run, f"waiting: {describe(cfg)}: {text}"))
+            if stored is not None:
+                return self._replay(run, stored)
         self._show(run, f"running: {describe(cfg)}, starting")
         busy = threading.Timer(BUSY_SECONDS, self._busy_note, args=(run,))
         busy.daemon = True
@@ -226,6 +246,8 @@ class Playground(W.VBox):
             if params is not None:  # train(inside=True): that epoch's weights
                 run.epoch_params = params
             run.history = history
+            if self.share is not None:
+                self.share.renew(run)
             now = time.perf_counter()
             # Draw the first epoch at once, then as often as drawing stays cheap.
             wait = max(MIN_FRAME_SECONDS, drawn["cost"] / DRAW_SHARE)
@@ -248,12 +270,45 @@ class Playground(W.VBox):
         finally:
             busy.cancel()
 
+    def _replay(self, run: Run, stored: Any) -> tuple[None, dict]:
+        """Show a run of the class's store at once (for ``_train``): its curves, in one
+        picture. A replay has no network (``params`` stays None)."""
+        run.source, run.inside = "replay", False  # the inside view needs the weights
+        run.trained_seconds = stored.seconds
+        history = stored.history
+        run.history = history
+        n = len(history["val_acc"])
+        if stored.diverged:
+            raise TrainingDiverged(f"training diverged in epoch {n}; try a smaller learning "
+                                   f"rate ({REPLAY_WORDS})", n, history)
+        self._show(run, f"{REPLAY_WORDS}: {describe(run.config)}", history)
+        return None, history
+
+    def _share_ended(self, run: Run, seconds: float) -> None:
+        """Keep a run that trained here to its end (or diverged) for the class, or give up
+        its claim."""
+        if run.outcome == "finished":
+            self.share.keep(run, run.history, seconds, diverged=False)
+        elif run.outcome == "error" and isinstance(run.error, TrainingDiverged):
+            self.share.keep(run, run.error.history, seconds, diverged=True)
+        else:
+            self.share.release(run)
+
+    def _replay_words(self, run: Run, seconds: float) -> str:
+        trained = "" if run.trained_seconds is None else \
+            f", trained in {run.trained_seconds:.1f} s"
+        return f" ({REPLAY_WORDS}{trained}; shown in {seconds:.2f} s)"
+
     def _ended(self, run: Run) -> None:
         """The run's last words in the status line (for the runner), and its last picture."""
-        if run.outcome == "error":
-            self._show(run, f"error: {type(run.error).__name__}: {run.error}", error=True)
-            return
         seconds = time.perf_counter() - run.started
+        if self.share is not None and run.source == "live":
+            self._share_ended(run, seconds)
+        if run.outcome == "error":
+            history = run.history if run.source == "replay" else None
+            self._show(run, f"error: {type(run.error).__name__}: {run.error}", history,
+                       error=True)
+            return
         if run.outcome == "superseded" or not run.epochs:
             return
         history = run.history
@@ -262,15 +317,17 @@ class Playground(W.VBox):
         redraw = run.epochs > run.drawn_epochs or (run.inside and self.inside.on)
         self._show(run, f"{run.outcome}: {describe(run.config)} — after {run.epochs} epochs, "
                         f"training {100 * history['train_acc'][-1]:.1f} %, validation "
-                        f"{100 * history['val_acc'][-1]:.1f} % ({seconds:.1f} s)",
-                   history if redraw else None, link=True)
+                        f"{100 * history['val_acc'][-1]:.1f} %" + (
+                            self._replay_words(run, seconds) if run.source == "replay" else
+                            f" ({seconds:.1f} s)"), history if redraw else None, link=True)
 
 
 def playground(data: Any = None, *, lr: float = DEFAULT_RUN["lr"],
                hidden: int = DEFAULT_RUN["hidden"], n_epochs: int = DEFAULT_RUN["n_epochs"],
                batch_size: int = DEFAULT_RUN["batch_size"], loss: str = DEFAULT_RUN["loss"],
                seed: int = DEFAULT_RUN["seed"], autostart: bool = False, lock: Any = (),
-               hide: Any = (), init: str = DEFAULT_RUN["init"]) -> Playground:
+               hide: Any = (), init: str = DEFAULT_RUN["init"], store: Any = None
+               ) -> Playground:
     """A :class:`Playground`: trains the network live while you move its sliders.
 
     Notebook 02's "Try it live" and the Voila app (``app/playground.ipynb``).
@@ -287,6 +344,8 @@ def playground(data: Any = None, *, lr: float = DEFAULT_RUN["lr"],
         ``"loss"``, ``"seed"``): shown, but fixed at their initial settings
     hide : list of control names: left out of the panel (their initial settings apply)
     init : {"normal_scaled", "normal"}, the initialisation, N(0, 1/n_in) or N(0, 1)
+    store : share the runs with the class (the Voila app): True for the default store
+        (``$BACKPROP_STORE``), a path or :class:`backprop.store.RunStore`; None shares nothing
 
     Returns
     -------
@@ -297,4 +356,4 @@ def playground(data: Any = None, *, lr: float = DEFAULT_RUN["lr"],
     """
     return Playground(data, lr=lr, hidden=hidden, n_epochs=n_epochs, batch_size=batch_size,
                       loss=loss, seed=seed, autostart=autostart, lock=lock, hide=hide,
-                      init=init)
+                      init=init, store=store)

@@ -62,6 +62,11 @@ class Run:
         Set to stop it after its current epoch.
     thread : threading.Thread or None
         The thread that trains it, once started.
+    source : str
+        "live" while it trains here; "replay" when its curves came from the class's store
+        (someone ran the same settings before: ``params`` stays None).
+    trained_seconds : float or None
+        For a replay: the seconds the stored run took to train where it was trained.
     """
 
     config: dict[str, Any]
@@ -76,6 +81,8 @@ class Run:
     drawn_epochs: int = 0
     cancel: threading.Event = field(default_factory=threading.Event)
     thread: threading.Thread | None = None
+    source: str = "live"
+    trained_seconds: float | None = None
 
     @property
     def epochs(self) -> int:
