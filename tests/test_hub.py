@@ -50,6 +50,7 @@ HUB_START = 90  # s for the hub to answer
 SPAWN = 180  # s from the login to a student's JupyterLab on screen (three servers at once)
 KERNEL = 120  # s for a notebook's kernel, a cell's run, or the app's page
 RUN = 90  # s for the app's run to finish
+BOARD = 30  # s for the board to show a run (it reads the store every 2 s)
 # A sigmoid that passes notebook 01's check, and the naive one it rejects (overflow warning).
 RIGHT_SIGMOID = '''import numpy as np
 
@@ -267,15 +268,44 @@ def test_three_students_on_the_hub(hub, browser):
 
         stage("apps' runs finished, digits read")
 
-        # 4. the teacher's link to a student's settings: ben's link opened as a page
+        # 4. the teacher's board, in the teacher's own server, fed by the three students
+        teacher = stack.enter_context(browser_page(browser, "hub-teacher",
+                                                   viewport={"width": 1280, "height": 1100}))
+        teacher.set_default_timeout(KERNEL * 1000)
+        requests["teacher"] = record_requests(teacher)
+        stack.enter_context(screenshot_on_failure(teacher, "hub-teacher"))
+        log_in(teacher, hub, "teacher", hub.teacher_password)
+        teacher.wait_for_url("**/user/teacher/lab/**", timeout=SPAWN * 1000)
+        key = (hub.state / "teacher-key").read_text().strip()
+        teacher.goto(f"{hub.base}/user/teacher/voila/render/backprop-app/board.ipynb?"
+                     f"teacher={key}", timeout=KERNEL * 1000)
+        counts = teacher.locator(".bp-board-counts").first
+        counts.wait_for(state="visible", timeout=KERNEL * 1000)
+        wait_until(lambda: "3 students" in (counts.text_content() or "")
+                   and "3 runs" in (counts.text_content() or ""), BOARD,
+                   lambda: f"board counts {counts.text_content()!r}")
+        teacher.locator(".bp-board-new-class").first.wait_for(state="visible")
+        grid = teacher.locator(".bp-board-grid").first.text_content() or ""
+        for settings in STUDENTS.values():
+            assert f"{settings['lr']:.3g}" in grid and str(settings["hidden"]) in grid, grid
+        best = teacher.locator(".bp-board-best a").first.evaluate("a => a.href")
+        assert best.startswith(f"{hub.base}/user/teacher/voila/render/backprop-app/"
+                               f"playground.ipynb?"), best
+        stage("board shows the three runs")
+
+        # 5. ben's settings link, opened as a new page: a replay from the class's store
         page = pages["ben"]
         page.goto(page.locator("a.bp-settings-link").first.evaluate("a => a.href"))
         pg = Playground(page, "body")
         pg.root.wait_for(state="visible", timeout=KERNEL * 1000)
-        wait_until(lambda: pg.finished_with({"learning rate": 1.0, "hidden units": 50}), RUN,
-                   pg.describe)
+        text = wait_until(lambda: pg.finished_with({"learning rate": 1.0, "hidden units": 50}),
+                          RUN, pg.describe)
+        assert "from the class's runs" in text, text
+        wait_until(lambda: "1 replays" in (counts.text_content() or ""), BOARD,
+                   lambda: f"board counts {counts.text_content()!r}")
+        screenshot(teacher, "hub-board")
+        stage("ben's link replayed, on the board")
 
         for name in STUDENTS:
             assert leaving(requests[name]) == [], f"{name}'s pages loaded from outside"
-    stage("ben's settings link")
     print(f"three students on the hub, seconds since the start: {stages}")

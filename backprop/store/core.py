@@ -567,5 +567,7 @@ def open_store(url_or_path: str | Path | None = None, **options: Any) -> RunStor
         url_or_path = os.environ.get(ENV_STORE) or DEFAULT_PATH
     text = str(url_or_path)
     if text.startswith(("postgresql://", "postgres://")):
-        raise StoreError("the PostgreSQL backend is not built yet: use an SQLite path")
+        from .postgres import open_postgres  # psycopg only where a server is used
+
+        return open_postgres(text, **options)
     return open_sqlite(_sqlite_path(text), **options)

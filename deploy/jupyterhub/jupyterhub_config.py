@@ -16,6 +16,15 @@ BACKPROP_PROXY_API_PORT       the proxy's REST API port (default 8001)
 BACKPROP_HUB_MEM_LIMIT        memory limit per student server (default 1G; see below)
 BACKPROP_HUB_CULL_TIMEOUT     seconds of inactivity before a student's server is stopped
                               (default 3600)
+BACKPROP_HUB_STORE            the class's run store for the students' servers: an SQLite file
+                              (default BACKPROP_HUB_DIR/class-runs.sqlite, fine while every
+                              server runs on this machine) or a postgresql:// URL with the
+                              student role's credentials
+BACKPROP_HUB_TEACHER_STORE    the store for the teacher's server (the teacher role's URL;
+                              default BACKPROP_HUB_STORE)
+BACKPROP_HUB_TEACHER_KEY      the key of the board's teacher controls (?teacher=KEY), given
+                              to the teacher's server only; default: a new random one at each
+                              start, written to BACKPROP_HUB_DIR/teacher-key (mode 0600)
 BACKPROP_HUB_SERVER_ARGS      more arguments for every student's server (tests use it for
                               --LabApp.expose_app_in_browser=True)
 
@@ -40,6 +49,7 @@ Choices, and why:
 """
 
 import os
+import secrets
 import shlex
 import shutil
 import sys
@@ -75,6 +85,13 @@ HOMES = STATE / "homes"
 HOMES.mkdir(parents=True, exist_ok=True)
 IP = _env("BACKPROP_HUB_IP", "127.0.0.1")
 TEACHER = _env("BACKPROP_HUB_TEACHER", "teacher")
+
+STORE = os.environ.get("BACKPROP_HUB_STORE") or str(STATE / "class-runs.sqlite")
+TEACHER_STORE = os.environ.get("BACKPROP_HUB_TEACHER_STORE") or STORE
+TEACHER_KEY = os.environ.get("BACKPROP_HUB_TEACHER_KEY") or secrets.token_urlsafe(16)
+_key_file = os.open(STATE / "teacher-key", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+with os.fdopen(_key_file, "w") as _fh:
+    _fh.write(TEACHER_KEY + "\n")
 
 # --------------------------------------------------------------------------------- the hub
 c.JupyterHub.bind_url = f"http://{IP}:{_env('BACKPROP_HUB_PORT', '8000')}"
@@ -128,9 +145,13 @@ c.Spawner.environment = {
                                                   os.environ.get("JUPYTER_PATH")])),
     "JUPYTER_CONFIG_PATH": os.pathsep.join(filter(None, [str(SERVER_CONFIG),
                                                          os.environ.get("JUPYTER_CONFIG_PATH")])),
+    # The class's store, and the board's link to a run's settings: the playground beside it,
+    # under the same user's URL (/user/<name>/voila/render/backprop-app/playground.ipynb).
+    "BACKPROP_STORE": STORE,
+    "BACKPROP_PLAYGROUND_URL": "playground.ipynb",
 }
 c.Spawner.env_keep = ["PATH", "PYTHONPATH", "VIRTUAL_ENV", "LANG", "LC_ALL",
-                      "JUPYTERHUB_SINGLEUSER_APP", "BACKPROP_CACHE", "BACKPROP_STORE",
+                      "JUPYTERHUB_SINGLEUSER_APP", "BACKPROP_CACHE",
                       "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS"]
 
 
@@ -176,10 +197,14 @@ def start_hook(spawner) -> None:
     """Before each start of a student's server: the course into their home.
 
     The student edition is copied on first login and never overwritten (``copy_missing``);
-    the app's notebooks are the teacher's and are refreshed to the current version.
+    the app's notebooks are the teacher's and are refreshed to the current version. The
+    teacher's server alone gets the board's key and the teacher's store.
     """
     home = Path(spawner.home_dir)
     home.mkdir(parents=True, exist_ok=True)
+    if spawner.user.admin:  # the teacher: the board's controls and the teacher's store role
+        spawner.environment = {**spawner.environment, "BACKPROP_STORE": TEACHER_STORE,
+                               "BACKPROP_TEACHER_KEY": TEACHER_KEY}
     copied = copy_missing(STUDENT_EDITION, home / COURSE_FOLDER)
     for notebook in sorted(APP.glob("*.ipynb")):
         refresh(notebook, home / APP_FOLDER / notebook.name)
