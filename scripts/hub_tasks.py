@@ -115,6 +115,33 @@ def ensure_proxy() -> Path:
     return PROXY
 
 
+def postgres_bin(name: str) -> str | None:
+    """PostgreSQL's ``initdb`` / ``pg_ctl``: on PATH, else Debian's versioned folder."""
+    found = shutil.which(name)
+    if found:
+        return found
+    folders = sorted(Path("/usr/lib/postgresql").glob(f"*/bin/{name}"),
+                     key=lambda p: int(p.parts[4]) if p.parts[4].isdigit() else 0)
+    return str(folders[-1]) if folders else None
+
+
+def ensure_postgres() -> str:
+    """PostgreSQL's server programs for the store's tests (a throwaway server each run):
+    Debian's ``postgresql`` package, installed as root (or through ``sudo -n``) when missing.
+    Returns initdb's path."""
+    found = postgres_bin("initdb")
+    if found and postgres_bin("pg_ctl"):
+        return found
+    if not apt_install(["postgresql"]):
+        raise HubError("the store's PostgreSQL tests need PostgreSQL's server (initdb, "
+                       "pg_ctl): Debian/Ubuntu: sudo apt-get install postgresql; elsewhere "
+                       "postgresql.org")
+    found = postgres_bin("initdb")
+    if not found:
+        raise HubError("apt-get installed postgresql, but its initdb is not found")
+    return found
+
+
 def passwords(state: Path, environ: dict[str, str] | None = None) -> dict[str, str]:
     """The class's and the teacher's passwords: from HUB_PASSWORD / HUB_TEACHER_PASSWORD,
     else made once and kept in ``state/passwords.json`` (mode 0600)."""

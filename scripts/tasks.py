@@ -511,10 +511,13 @@ def test(pytest_args: list[str] | None = None) -> int:
     sys.path.insert(0, str(ROOT / "scripts"))
     import hub_tasks
 
-    try:  # the hub test's proxy (npm); without it tests/test_hub.py says why and fails in CI
-        hub_tasks.ensure_proxy()
-    except hub_tasks.HubError as exc:
-        say(f"the hub test cannot run: {exc}")
+    # The hub test's proxy (npm) and the store's throwaway PostgreSQL (Debian's package);
+    # without them their tests say why, and fail under CI=true.
+    for need in (hub_tasks.ensure_proxy, hub_tasks.ensure_postgres):
+        try:
+            need()
+        except hub_tasks.HubError as exc:
+            say(f"some tests cannot run: {exc}")
     env = dict(os.environ)
     env.setdefault("BACKPROP_CACHE", str(ROOT / ".cache" / "sweeps"))
     found = browser(python)

@@ -16,7 +16,6 @@ role ``backprop_teacher``.
 from __future__ import annotations
 
 import contextlib
-import glob
 import os
 import secrets
 import shutil
@@ -27,19 +26,13 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import hub_tasks  # scripts/
 from browser_helpers import ARTIFACTS, free_port
 
 ROLES = ("backprop_owner", "backprop_student", "backprop_teacher")
 
 
-def find_bin(name: str) -> str | None:
-    """``initdb`` / ``pg_ctl``: on PATH, else Debian's /usr/lib/postgresql/<version>/bin."""
-    found = shutil.which(name)
-    if found:
-        return found
-    versions = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"),
-                      key=lambda p: int(Path(p).parts[4]) if Path(p).parts[4].isdigit() else 0)
-    return versions[-1] if versions else None
+find_bin = hub_tasks.postgres_bin  # initdb / pg_ctl: on PATH, else Debian's versioned folder
 
 
 @dataclass

@@ -38,3 +38,10 @@ def test_bench_widgets_runs_and_prints_its_figures():
                          "the app (issue 21 rebuilds it); its smoke run comes with that fix")
 def test_bench_classroom_runs():
     run("bench_classroom.py", "--smoke")
+
+
+def test_bench_sizing_runs_and_prints_its_figures():
+    out = run("bench_sizing.py", "--smoke")
+    for line in ("CPU seconds per playground run", "training alone, reference",
+                 "PSS per kernel after a run", "load average after"):
+        assert line in out, f"bench_sizing's output lacks {line!r}:\n{out}"
