@@ -9,7 +9,7 @@ import pytest
 from browser_helpers import app_dir, browser, lab, page, voila  # noqa: F401
 from find_browser import ci
 from pg_helpers import available as postgres_available
-from pg_helpers import postgres_server
+from pg_helpers import fresh_schema, postgres_server
 
 import backprop as bp
 import backprop.store as bp_store
@@ -75,14 +75,7 @@ def postgres():
 def postgres_store(postgres):
     """An empty store on the throwaway server, opened as its owner: the schema made by
     ``python -m backprop.store setup`` (with the two roles), every table emptied first."""
-    import psycopg
-
-    from backprop.store.postgres import TABLES, setup
-
-    with psycopg.connect(postgres.url(), autocommit=True) as con:
-        if con.execute("SELECT to_regclass('runs')").fetchone()[0] is not None:
-            con.execute(f"TRUNCATE {', '.join(TABLES)} RESTART IDENTITY")
-    setup(postgres.url(), "backprop_student", "backprop_teacher")
+    fresh_schema(postgres)
     store = bp_store.open_store(postgres.url())
     yield store
     store.close()

@@ -151,3 +151,15 @@ def postgres_server():
             ARTIFACTS.mkdir(exist_ok=True)
             shutil.copy(log, ARTIFACTS / "postgres.log")
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def fresh_schema(server: PostgresServer) -> None:
+    """Empty every table of the store (if made), then ``setup`` with the two roles."""
+    import psycopg
+
+    from backprop.store.postgres import TABLES, setup
+
+    with psycopg.connect(server.url(), autocommit=True) as con:
+        if con.execute("SELECT to_regclass('runs')").fetchone()[0] is not None:
+            con.execute(f"TRUNCATE {', '.join(TABLES)} RESTART IDENTITY")
+    setup(server.url(), "backprop_student", "backprop_teacher")

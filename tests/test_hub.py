@@ -37,6 +37,8 @@ from browser_helpers import (
     wait_until,
 )
 from find_browser import ci
+from pg_helpers import available as postgres_available
+from pg_helpers import fresh_schema
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "killpg"), reason="the hub needs POSIX")
 
@@ -81,7 +83,8 @@ def _children(pid: int) -> list[int]:
 class Hub:
     """The hub of deploy/jupyterhub/ in a private folder; stop() ends it and all it started."""
 
-    def __init__(self, state: Path):
+    def __init__(self, state: Path, store: str | None = None,
+                 teacher_store: str | None = None):
         self.state = state
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
@@ -90,7 +93,9 @@ class Hub:
         env = hub_tasks.hub_env(state, self.password, self.teacher_password, "127.0.0.1",
                                 self.port, free_port(), free_port(),
                                 environ=isolated_env(state / "hub-home"),
-                                server_args="--LabApp.expose_app_in_browser=True")
+                                server_args="--LabApp.expose_app_in_browser=True",
+                                **({"store": store, "teacher_store": teacher_store}
+                                   if store else {}))
         env["CONFIGPROXY_AUTH_TOKEN"] = secrets.token_hex(32)
         self.started: dict[int, str] = {}  # PID -> its command line, of what the hub started
         self.server = Server("jupyterhub", hub_tasks.hub_command(BIN / "python"), cwd=state,
@@ -115,14 +120,24 @@ class Hub:
 
 
 @pytest.fixture(scope="module")
-def hub(tmp_path_factory):
+def hub(tmp_path_factory, request):
+    """The hub; the class's store on the throwaway PostgreSQL server (students' servers with
+    the student role, the teacher's with the teacher role) where PostgreSQL is installed (CI),
+    else an SQLite file in the hub's state folder."""
     if not hub_tasks.proxy_works():
         message = ("configurable-http-proxy is not installed in deploy/jupyterhub/node_modules:"
                    " run `make test` (or `python scripts/hub_tasks.py`), which installs it")
         if ci():
             pytest.fail(message, pytrace=False)
         pytest.skip(message)
-    hub = Hub(tmp_path_factory.mktemp("hub"))
+    stores = {}
+    if postgres_available() is None or ci():
+        server = request.getfixturevalue("postgres")
+        fresh_schema(server)
+        stores = {"store": server.url("backprop_student"),
+                  "teacher_store": server.url("backprop_teacher")}
+    hub = Hub(tmp_path_factory.mktemp("hub"), **stores)
+    hub.backend = "postgresql" if stores else "sqlite"
     try:
         hub.server.wait_http(f"{hub.base}/hub/api/", HUB_START)
         hub.note_children()
@@ -293,6 +308,14 @@ def test_three_students_on_the_hub(hub, browser):
                                f"playground.ipynb?"), best
         stage("board shows the three runs")
 
+        # ben's browser cannot reach ana's server, nor the teacher's board or the hub's admin
+        for url in (f"{hub.base}/user/ana/api/contents/backprop",
+                    f"{hub.base}/user/teacher/voila/render/backprop-app/board.ipynb?"
+                    f"teacher={key}",
+                    f"{hub.base}/hub/api/users"):
+            answer = pages["ben"].request.get(url, max_redirects=10)
+            assert answer.status in (403, 404), f"{url}: {answer.status} for ben"
+
         # 5. ben's settings link, opened as a new page: a replay from the class's store
         page = pages["ben"]
         page.goto(page.locator("a.bp-settings-link").first.evaluate("a => a.href"))
@@ -308,4 +331,5 @@ def test_three_students_on_the_hub(hub, browser):
 
         for name in STUDENTS:
             assert leaving(requests[name]) == [], f"{name}'s pages loaded from outside"
-    print(f"three students on the hub, seconds since the start: {stages}")
+    print(f"three students on the hub ({hub.backend} store), seconds since the start: "
+          f"{stages}")

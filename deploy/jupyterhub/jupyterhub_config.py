@@ -68,7 +68,10 @@ COURSE_FOLDER = "backprop"  # the student edition: ~/backprop/00_overview.ipynb,
 APP_FOLDER = "backprop-app"  # the app: ~/backprop-app/playground.ipynb
 # The proxy, installed by `make hub` with npm into this folder (not globally).
 PROXY = HERE / "node_modules" / ".bin" / "configurable-http-proxy"
-# Jupyter config read by every student's server: voila.json (the app's page template).
+# Jupyter config read by every student's server: voila.json (the app's page template) and
+# jupyter_server_config.json, whose mathjax_url and mathjax_config set to null make Voila's
+# page typeset with its own bundled MathJax (as standalone Voila does) instead of loading
+# MathJax from a CDN: nothing is loaded from the internet.
 SERVER_CONFIG = HERE / "jupyter_config"
 BIN = Path(sys.executable).parent
 
