@@ -54,6 +54,7 @@ Command line: ``python -m backprop.store {info,prune,new-class,check} [--store P
 
 from __future__ import annotations
 
+from .backends import open_store
 from .core import (
     CLAIM_SECONDS,
     DEFAULT_PATH,
@@ -71,7 +72,6 @@ from .core import (
     StoreMissing,
     StoreReadOnly,
     clean_nickname,
-    open_store,
     run_key,
 )
 

@@ -19,7 +19,8 @@ import argparse
 import sys
 import time
 
-from .core import StoreError, open_store
+from .backends import open_store
+from .core import StoreError
 
 
 def main(argv: list[str] | None = None) -> int:

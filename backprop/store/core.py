@@ -494,7 +494,8 @@ SQLITE = Dialect("sqlite", "?", "id INTEGER PRIMARY KEY AUTOINCREMENT", "BEGIN I
                  _sqlite_translate)
 
 
-def _sqlite_path(url: str) -> Path:
+def sqlite_path(url: str) -> Path:
+    """The file of a path or ``sqlite:///path``; StoreError for another scheme."""
     if url.startswith("sqlite:///"):
         return Path(url[len("sqlite:///"):])
     if re.match(r"^[a-z][a-z0-9+.-]*://", url):
@@ -552,22 +553,3 @@ def open_sqlite(path: str | Path, *, max_bytes: int = MAX_BYTES, create: bool = 
             con.close()
             raise
     return store
-
-
-def open_store(url_or_path: str | Path | None = None, **options: Any) -> RunStore:
-    """Open the class's store: a path, ``sqlite:///path``, or None for ``$BACKPROP_STORE``
-    (else :data:`DEFAULT_PATH`). Options: ``max_bytes``, ``create``, ``timeout``, ``readonly``.
-
-    Raises
-    ------
-    StoreError
-        (or a subclass) saying what is wrong, in words fit for the board.
-    """
-    if url_or_path is None:
-        url_or_path = os.environ.get(ENV_STORE) or DEFAULT_PATH
-    text = str(url_or_path)
-    if text.startswith(("postgresql://", "postgres://")):
-        from .postgres import open_postgres  # psycopg only where a server is used
-
-        return open_postgres(text, **options)
-    return open_sqlite(_sqlite_path(text), **options)
