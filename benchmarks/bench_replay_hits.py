@@ -1,6 +1,6 @@
 """How often would a real lecture hit the class's store? A simulation of a lecture's slider moves.
 
-    python benchmarks/bench_replay_hits.py                 # 300 lectures each of 10-40 students
+    python benchmarks/bench_replay_hits.py                 # 200 lectures each of 10-40 students
     python benchmarks/bench_replay_hits.py --run-seconds 3 --think 12
     python benchmarks/bench_replay_hits.py --smoke         # seconds: does it still run?
 
@@ -51,10 +51,17 @@ EPOCHS = (5, 10, 20, 30, 50)
 BATCHES = (1, 5, 10, 20, 50, 100)
 
 
-def move(cfg: dict, what: str, rng: np.random.Generator) -> dict:
-    """One slider move of ``what`` from ``cfg``: an arrow key or a drag."""
+def move(cfg: dict, what: str, rng: np.random.Generator, uniform: bool = False) -> dict:
+    """One slider move of ``what`` from ``cfg``: an arrow key or a drag (``uniform``: a drag
+    to any position, all alike: the reference)."""
     cfg = dict(cfg)
-    keys = rng.random() < 0.4
+    keys = rng.random() < 0.4 and not uniform
+    if uniform and what in ("lr", "hidden"):
+        if what == "lr":
+            cfg["lr"] = float(10 ** (float(rng.choice(LR_POSITIONS))))
+        else:
+            cfg["hidden"] = int(rng.choice(HIDDEN))
+        return cfg
     if what == "lr":
         here = round(math.log10(cfg["lr"]) * 10)
         if keys:
@@ -82,7 +89,7 @@ def move(cfg: dict, what: str, rng: np.random.Generator) -> dict:
 
 
 def lecture(n: int, rng: np.random.Generator, think: float, run_seconds: float,
-            phase_seconds: float = 20.0) -> dict[str, int]:
+            phase_seconds: float = 20.0, uniform: bool = False) -> dict[str, int]:
     """One simulated lecture of ``n`` students; returns its counts of requests."""
     events = []  # (time, student, config)
     t0 = 0.0
@@ -97,9 +104,9 @@ def lecture(n: int, rng: np.random.Generator, think: float, run_seconds: float,
                 if phase == "free":
                     what = rng.choice(["lr", "hidden", "n_epochs", "batch_size", "seed"],
                                       p=[0.5, 0.3, 0.1, 0.05, 0.05])
-                    configs[s] = move(configs[s], str(what), rng)
+                    configs[s] = move(configs[s], str(what), rng, uniform)
                 elif phase != "open":
-                    configs[s] = move(configs[s], phase, rng)
+                    configs[s] = move(configs[s], phase, rng, uniform)
                 events.append((t, s, dict(configs[s])))
                 t += rng.exponential(think)
             end = max(end, t)
@@ -142,10 +149,23 @@ def lecture(n: int, rng: np.random.Generator, think: float, run_seconds: float,
     return counts
 
 
+def print_row(n: int, rows: list[dict], label: str) -> None:
+    req = statistics.median(r["requests"] for r in rows)
+    share = {k: statistics.median(100 * r[k] / r["requests"] for r in rows)
+             for k in ("replay", "follow", "live")}
+    saved = [100 * (r["replay"] + r["follow"]) / r["requests"] for r in rows]
+    # The opening (everyone's default run) is n - 1 easy hits: without it
+    rest = [100 * (r["replay"] + r["follow"] - (n - 1)) / (r["requests"] - n) for r in rows]
+    p10, p90 = np.percentile(saved, [10, 90])
+    print(f"{n:>8} {req:>9.0f} {share['replay']:>9.1f} {share['follow']:>9.1f} "
+          f"{share['live']:>7.1f} {statistics.median(saved):>8.1f} "
+          f"{p10:>8.1f}-{p90:<9.1f} {statistics.median(rest):>14.1f}  {label}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--students", type=int, nargs="+", default=[10, 20, 30, 40])
-    parser.add_argument("--lectures", type=int, default=300)
+    parser.add_argument("--lectures", type=int, default=200)
     parser.add_argument("--think", type=float, default=8.0, help="s between moves (mean)")
     parser.add_argument("--run-seconds", type=float, default=6.0, help="s a live run takes")
     parser.add_argument("--seed", type=int, default=0)
@@ -159,21 +179,14 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'students':>8} {'requests':>9} {'replay %':>9} {'follow %':>9} {'live %':>7} "
           f"{'saved %':>8} {'saved % (p10-p90)':>18} {'w/o opening %':>14}")
     for n in args.students:
-        rng = np.random.default_rng([args.seed, n])
-        rows = [lecture(n, rng, args.think, args.run_seconds) for _ in range(args.lectures)]
-        req = statistics.median(r["requests"] for r in rows)
-        share = {k: statistics.median(100 * r[k] / r["requests"] for r in rows)
-                 for k in ("replay", "follow", "live")}
-        saved = [100 * (r["replay"] + r["follow"]) / r["requests"] for r in rows]
-        # The opening (everyone's default run) is n - 1 easy hits: without it
-        rest = [100 * (r["replay"] + r["follow"] - (n - 1)) / (r["requests"] - n)
-                for r in rows]
-        p10, p90 = np.percentile(saved, [10, 90])
-        print(f"{n:>8} {req:>9.0f} {share['replay']:>9.1f} {share['follow']:>9.1f} "
-              f"{share['live']:>7.1f} {statistics.median(saved):>8.1f} "
-              f"{p10:>8.1f}-{p90:<9.1f} {statistics.median(rest):>14.1f}")
+        for uniform in (False, True):
+            rng = np.random.default_rng([args.seed, n, uniform])
+            rows = [lecture(n, rng, args.think, args.run_seconds, uniform=uniform)
+                    for _ in range(args.lectures)]
+            print_row(n, rows, "reference: uniform drags" if uniform else "")
     print("saved %: requests not trained again (replays + follows), medians over lectures; "
-          "w/o opening: the same without everyone's first, default run")
+          "w/o opening: the same without everyone's first, default run; reference: the same "
+          "lecture with every drag to a position drawn uniformly (no favourite values)")
     print(f"reference: the simulation took {time.perf_counter() - start:.1f} s; load average "
           f"{os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
     return 0

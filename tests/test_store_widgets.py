@@ -188,3 +188,37 @@ def test_the_best_run_s_link_opens_its_settings():
                             "loss": "mse", "init": "normal", "seed": 3}, "http://h:8866/")
     assert link.startswith("http://h:8866/?") and "lr=0.25" in link and "epochs=20" in link
     assert "hidden=90" in link and "seed=3" in link and "init=normal" in link
+
+
+def test_a_page_follows_a_run_another_trains_and_can_stop_following(tiny, tmp_path):
+    path = tmp_path / "runs.sqlite"
+    store = open_store(path)
+    panel = playground(tiny, store=path, **SMALL, seed=7)
+    other = store.new_session()
+    assert store.claim(panel.share.key(panel.config()), other) is None  # another page trains
+    panel.start()
+    run_ = panel.runs[-1]
+    wait = threading.Event()
+    for _ in range(100):
+        if "following their run" in panel.status.value:
+            break
+        wait.wait(0.1)
+    assert "another student is training these settings" in panel.status.value
+    panel.stop()
+    panel.wait(30)
+    assert run_.outcome == "stopped" and run_.history is None  # nothing trained twice
+    assert store.counts()["runs"] == 0
+
+
+def test_with_the_inside_view_on_a_run_trains_here(tiny, tmp_path):
+    """A replay has no weights, and the inside view shows them: the run trains live."""
+    path = tmp_path / "runs.sqlite"
+    run(tiny, path)
+    panel = playground(tiny, store=path, **SMALL)
+    from backprop.widgets._inside import VIEWS
+    panel.inside.view.value = VIEWS[1]
+    panel.wait(120)  # the switch may start a run of its own
+    panel.start()
+    panel.wait(120)
+    assert panel.runs[-1].source == "live" and panel.runs[-1].params is not None
+    assert open_store(path).counts()["live"] >= 2

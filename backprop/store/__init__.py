@@ -10,21 +10,24 @@ Interface (stable: the classroom benchmark and the PostgreSQL backend build on i
 ``open_store(url_or_path=None, **options) -> RunStore``
     ``None``: ``$BACKPROP_STORE``, else :data:`DEFAULT_PATH` (``app/class-runs.sqlite``).
     A path or ``sqlite:///relative/path`` / ``sqlite:////absolute/path``: an SQLite file in
-    WAL mode (created with its schema when missing). ``postgresql://...``: reserved for a
-    database server (:mod:`backprop.store.postgres`; its tables made by
-    ``python -m backprop.store setup``). Options:
+    WAL mode (created with its schema when missing). ``postgresql://...``: a database
+    server (:mod:`backprop.store.postgres`; its tables made by ``python -m backprop.store
+    setup``, as its owner). Options:
     ``max_bytes`` (the size cap, default :data:`MAX_BYTES`), ``create`` (default True),
-    ``timeout`` (seconds to wait for another writer's lock, default 5).
+    ``timeout`` (seconds to wait for another writer's lock, default 5), ``readonly``.
     Any failure raises :class:`StoreError` (a subclass per fault: :class:`StoreMissing`,
-    :class:`StoreReadOnly`, :class:`StoreFull`, :class:`StoreCorrupt`,
-    :class:`StoreBusy`), whose message
-    says what to do, in words fit for the board.
+    :class:`StoreReadOnly`, :class:`StoreFull`, :class:`StoreCorrupt`, :class:`StoreBusy`),
+    whose message says what to do, in words fit for the board.
 
-``RunStore`` (``backprop.store.core``): one connection, safe to share between threads.
+``RunStore`` (``backprop.store.core``; the backends are in ``backprop.store.backends``): one
+connection, safe to share between threads.
     ``create_schema()``                 the tables (idempotent; run by ``open_store``)
     ``new_session(nickname=None) -> str``  a random anonymous id for a browser session
     ``set_nickname(session, nickname) -> str | None``  checked by :func:`clean_nickname`
-    ``key(config, data=...) -> str``    the identity of a run: settings + seed + data + code
+    ``key(config, n_train=3000, n_val=10000, variant="") -> str``
+                                        the identity of a run: settings + seed + data + code
+                                        (:func:`run_key`; ``variant`` for anything else that
+                                        changes the curves, e.g. a validation subset)
     ``find(key) -> StoredRun | None``   a run trained to completion (or diverged) with ``key``
     ``claim(key, session, seconds=CLAIM_SECONDS) -> str | None``
                                         None if ``session`` now holds the claim to train
@@ -54,10 +57,9 @@ Command line: ``python -m backprop.store {info,prune,new-class,check} [--store P
 
 from __future__ import annotations
 
-from .backends import open_store
+from .backends import DEFAULT_PATH, ENV_STORE, open_sqlite, open_store
 from .core import (
     CLAIM_SECONDS,
-    DEFAULT_PATH,
     MAX_BYTES,
     MAX_NICKNAME,
     ClassInfo,
@@ -75,7 +77,7 @@ from .core import (
     run_key,
 )
 
-__all__ = ["CLAIM_SECONDS", "DEFAULT_PATH", "MAX_BYTES", "MAX_NICKNAME", "ClassInfo",
+__all__ = ["CLAIM_SECONDS", "DEFAULT_PATH", "ENV_STORE", "MAX_BYTES", "MAX_NICKNAME", "ClassInfo",
            "ClassRun", "Dialect", "RunStore", "StoreBusy", "StoreCorrupt", "StoreError",
            "StoreFull", "StoreMissing", "StoreReadOnly", "StoredRun", "clean_nickname",
-           "open_store", "run_key"]
+           "open_sqlite", "open_store", "run_key"]

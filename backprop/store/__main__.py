@@ -4,10 +4,10 @@
     python -m backprop.store new-class [--name NAME]   start a fresh board
     python -m backprop.store prune [--keep 1] [--archive runs.jsonl]
                                                        drop older classes' runs
-    python -m backprop.store check                     SQLite's integrity check
     python -m backprop.store setup [--student-role R] [--teacher-role T]
-                                                       create or upgrade a PostgreSQL store's
+                                                       make or upgrade a PostgreSQL store's
                                                        schema, grant the roles their rights
+    python -m backprop.store check                     SQLite's integrity check
 
 ``--store PATH`` (before the command) picks the store; default ``$BACKPROP_STORE``, else
 ``app/class-runs.sqlite``.
@@ -19,8 +19,7 @@ import argparse
 import sys
 import time
 
-from .backends import open_store
-from .core import StoreError
+from . import StoreError, open_store
 
 
 def main(argv: list[str] | None = None) -> int:

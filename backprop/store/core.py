@@ -1,4 +1,5 @@
-"""The run store itself: :class:`RunStore` over a DB-API connection, and its SQLite backend.
+"""The run store itself: :class:`RunStore` over a DB-API connection (the backends that make
+the connection are in :mod:`backprop.store.backends`).
 
 The SQL is written once, with ``?`` placeholders, and runs on SQLite and PostgreSQL alike;
 a :class:`Dialect` holds the little that differs (see the package's docstring for the
@@ -13,7 +14,6 @@ import math
 import os
 import re
 import secrets
-import sqlite3
 import threading
 import time
 import unicodedata
@@ -26,8 +26,6 @@ from typing import Any
 from ..settings import on_grid
 from ..sweeps import run_key as _sweep_key
 
-DEFAULT_PATH = Path(__file__).resolve().parents[2] / "app" / "class-runs.sqlite"
-ENV_STORE = "BACKPROP_STORE"
 MAX_BYTES = 64 * 2**20  # 64 MiB: ~ 8000 runs of 20 epochs; a lecture makes a few hundred
 CLAIM_SECONDS = 30.0  # a claim not renewed for this long belongs to a dead kernel
 MAX_NICKNAME = 24  # characters
@@ -69,7 +67,10 @@ class Dialect:
     name : "sqlite" or "postgresql"
     placeholder : the DB-API parameter marker, "?" (qmark) or "%s" (format)
     id_column : an auto-increment primary key's column definition
-    begin : the statement that opens a write transaction, or "" when the driver opens one
+    begin : the statement that opens a write transaction on an autocommit connection
+        (SQLite: "BEGIN IMMEDIATE", which takes the write lock at once; PostgreSQL: "BEGIN"),
+        or "" for a driver that opens transactions itself (then committed or rolled back
+        through the connection; reads then also leave a transaction open: prefer autocommit)
     translate : callable(exception) -> StoreError or None, the driver's errors in words
     """
 
@@ -202,6 +203,10 @@ class RunStore:
     where : str, the store's file or address, as messages name it
     max_bytes : int, the size cap (checked before each run is saved)
     size : callable() -> int, the store's size in bytes now
+
+    Attributes
+    ----------
+    lock : threading.RLock, held while the connection is in use (the kernel's threads share it)
     """
 
     def __init__(self, connection: Any, dialect: Dialect, where: str,
@@ -209,7 +214,7 @@ class RunStore:
         self.connection, self.dialect, self.where = connection, dialect, where
         self.max_bytes = int(max_bytes)
         self._size = size
-        self._lock = threading.RLock()  # one connection, shared by the kernel's threads
+        self.lock = threading.RLock()  # one connection, shared by the kernel's threads
 
     # -- plumbing -------------------------------------------------------------------------
     def _error(self, exc: BaseException) -> StoreError:
@@ -218,7 +223,7 @@ class RunStore:
 
     @contextmanager
     def _cursor(self, write: bool = False) -> Iterator[Any]:
-        with self._lock:
+        with self.lock:
             cur = self.connection.cursor()
             try:
                 if write and self.dialect.begin:
@@ -465,91 +470,5 @@ class RunStore:
 
     def close(self) -> None:
         """Close the connection."""
-        with self._lock:
+        with self.lock:
             self.connection.close()
-
-
-# -- SQLite ---------------------------------------------------------------------------------
-def _sqlite_translate(exc: BaseException, where: str) -> StoreError | None:
-    text = str(exc).lower()
-    if "readonly" in text or "read-only" in text:
-        return StoreReadOnly(f"the class's store {where} is read-only: runs are not kept. "
-                             f"Give the app's user write access to the file and its folder.")
-    if "disk is full" in text or "database or disk is full" in text:
-        return StoreFull(f"the class's store {where} is full (its size cap or the disk): run  "
-                         f"python -m backprop.store prune  or free disk space.")
-    if "not a database" in text or "malformed" in text or "corrupt" in text:
-        return StoreCorrupt(f"the class's store {where} is damaged ({exc}): move it aside; the "
-                            f"app starts a new one.")
-    if "unable to open" in text:
-        return StoreMissing(f"the class's store {where} cannot be opened (is its folder "
-                            f"there?): {exc}")
-    if "locked" in text or "busy" in text:
-        return StoreBusy(f"the class's store {where} is busy (another process holds its lock):"
-                         f" {exc}")
-    return None
-
-
-SQLITE = Dialect("sqlite", "?", "id INTEGER PRIMARY KEY AUTOINCREMENT", "BEGIN IMMEDIATE",
-                 _sqlite_translate)
-
-
-def sqlite_path(url: str) -> Path:
-    """The file of a path or ``sqlite:///path``; StoreError for another scheme."""
-    if url.startswith("sqlite:///"):
-        return Path(url[len("sqlite:///"):])
-    if re.match(r"^[a-z][a-z0-9+.-]*://", url):
-        raise StoreError(f"no backend for {url.split(':', 1)[0]!r} stores yet: use a path or "
-                         f"sqlite:///path")
-    return Path(url)
-
-
-def open_sqlite(path: str | Path, *, max_bytes: int = MAX_BYTES, create: bool = True,
-                timeout: float = 5.0, readonly: bool = False) -> RunStore:
-    """An SQLite store in WAL mode at ``path`` (see :func:`open_store`)."""
-    path = Path(path)
-    where = str(path)
-    if not create and not path.exists():
-        raise StoreMissing(f"the class's store {where} does not exist yet: the app creates it "
-                           f"with its first run")
-    if not path.parent.is_dir():
-        raise StoreMissing(f"the class's store's folder {path.parent} does not exist")
-    try:
-        uri = f"{path.resolve().as_uri()}?mode={'ro' if readonly else 'rwc'}"
-        con = sqlite3.connect(uri, uri=True, timeout=timeout, isolation_level=None,
-                              check_same_thread=False)
-    except sqlite3.Error as exc:
-        raise _sqlite_translate(exc, where) or StoreError(f"{where}: {exc}") from exc
-    try:
-        # WAL: readers never block the writer; a commit is one append to the log. NORMAL
-        # sync is safe in WAL mode (a power cut may lose the last commits, never corrupt).
-        if not readonly:
-            mode = con.execute("PRAGMA journal_mode=WAL").fetchone()[0]
-            if mode.lower() != "wal":
-                raise StoreError(f"{where}: cannot use WAL mode (got {mode}); is it on a "
-                                 f"network file system?")
-            con.execute("PRAGMA synchronous=NORMAL")
-        page = con.execute("PRAGMA page_size").fetchone()[0]
-        # A hard cap too: SQLite refuses to grow past it ("database or disk is full").
-        con.execute(f"PRAGMA max_page_count={int(max_bytes * 1.25) // page + 64}")
-        con.execute("PRAGMA foreign_keys=ON")
-    except sqlite3.Error as exc:
-        con.close()
-        raise _sqlite_translate(exc, where) or StoreError(f"{where}: {exc}") from exc
-    except StoreError:
-        con.close()
-        raise
-
-    def size() -> int:
-        with store._lock:
-            count = con.execute("PRAGMA page_count").fetchone()[0]
-        return int(count) * int(page)
-
-    store = RunStore(con, SQLITE, where, max_bytes=max_bytes, size=size)
-    if not readonly:
-        try:
-            store.create_schema()
-        except StoreError:
-            con.close()
-            raise
-    return store

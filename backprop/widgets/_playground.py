@@ -229,11 +229,14 @@ class Playground(W.VBox):
     def _train(self, run: Run) -> tuple[dict, dict]:
         """Train ``run`` (in its thread, for the runner), showing its epochs as they come."""
         cfg = run.config
-        if self.share is not None:
+        # The inside view shows the network's weights, which a replay has not: train it here.
+        if self.share is not None and not (run.inside and self.inside.on):
             stored = self.share.acquire(
                 run, lambda text: self._show(run, f"waiting: {describe(cfg)}: {text}"))
             if stored is not None:
                 return self._replay(run, stored)
+            if run.cancel.is_set():  # moved on while following another page's run
+                return None, None
         self._show(run, f"running: {describe(cfg)}, starting")
         busy = threading.Timer(BUSY_SECONDS, self._busy_note, args=(run,))
         busy.daemon = True

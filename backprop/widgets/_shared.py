@@ -67,9 +67,10 @@ class ClassShare:
             self.session = self.store.new_session()
         except StoreError as exc:
             self.store, self.problem = None, str(exc)
-        self.nickname = W.Text(value="", placeholder="optional", description="nickname",
+        self.nickname = W.Text(value="", placeholder="optional: shown on the class's board",
+                               description="nickname",
                                continuous_update=False,
-                               layout=W.Layout(width="260px"))
+                               layout=W.Layout(width="340px"))
         self.nickname.add_class("bp-nickname")
         self.note = W.HTML("").add_class("bp-nickname-note")
         self.nickname.observe(self._nickname, names="value")
