@@ -184,7 +184,7 @@ def hub(python: Path, ip: str | None = None, port: int | None = None) -> tuple[l
     """What ``make hub`` runs: (command, environment, working folder), after the set-up."""
     ensure_proxy()
     state = Path(os.environ.get("HUB_DIR") or STATE).resolve()
-    state.mkdir(parents=True, exist_ok=True)
+    state.mkdir(mode=0o700, parents=True, exist_ok=True)  # the hub's secrets and homes
     words = passwords(state)
     ip = ip or os.environ.get("HUB_IP") or HUB_IP
     port = port or int(os.environ.get("HUB_PORT") or HUB_PORT)
