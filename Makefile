@@ -12,6 +12,8 @@
 #                edition, as in  make lab NOTEBOOKS=student/self-study)
 #   APP_IP       address of make app (default 127.0.0.1; 0.0.0.0 opens it to the classroom LAN)
 #   APP_PORT     port of make app (default 8866)
+#   HUB_IP       address of make hub (default 127.0.0.1), HUB_PORT its port (default 8000);
+#                HUB_DIR its state (default .hub/), HUB_PASSWORD the class's password
 #   BOARD_PORT   port of make app's class board (default APP_PORT + 1)
 #   APP_STORE    the class's store of runs, an SQLite file (default app/class-runs.sqlite)
 #   PYTEST_ARGS  more pytest arguments for make test, e.g. PYTEST_ARGS="-x -k widgets"
@@ -24,7 +26,7 @@ PYTHON ?= python3
 TASKS  := $(PYTHON) scripts/tasks.py
 BIN    := .venv/bin
 
-.PHONY: lab app test lint install browser bench notebooks sweeps clean-venv student
+.PHONY: lab app hub test lint install browser bench notebooks sweeps clean-venv student
 
 lab:
 	@$(TASKS) lab
@@ -34,6 +36,11 @@ app:
 
 test:
 	@$(TASKS) test
+
+# The course on a JupyterHub on this machine (deploy/jupyterhub/; needs node and npm, which it
+# installs from Debian when missing, and configurable-http-proxy, which it installs with npm).
+hub:
+	@$(TASKS) hub
 
 lint:
 	@$(TASKS) lint

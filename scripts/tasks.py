@@ -9,6 +9,7 @@ The Makefile calls this script; where there is no ``make`` (Windows), call it yo
     python scripts/tasks.py install   # only create .venv and install (make install)
     python scripts/tasks.py lint      # ruff (make lint)
     python scripts/tasks.py browser   # find or get the browser for the browser tests
+    python scripts/tasks.py hub       # = make hub: the course on a JupyterHub (127.0.0.1:8000)
 
 Settings come from the environment (``make`` passes ``make app APP_PORT=8867`` on as one) or
 from the options, which win: ``LAB_PORT`` / ``--port`` and ``NOTEBOOKS`` / ``--notebooks`` for
@@ -117,9 +118,10 @@ LAB_OVERRIDES = {"@jupyterlab/apputils-extension:notification": {"fetchNews": "f
 NBVAL_ARGS = ["--nbval-lax", "--nbval-current-env", "--nbval-cell-timeout=1800",
               "--nbval-sanitize-with", "notebooks/nbval_sanitize.cfg"]
 PIP_MIN = (24,)  # the Makefile always asked for pip>=24
-# The optional extras of pyproject.toml that make installs: the tests' tools, and nbgrader for
-# tests/test_grading.py (a teacher who grades uses the same .venv).
-EXTRAS = ("test", "grading")
+# The optional extras of pyproject.toml that make installs: the tests' tools, nbgrader for
+# tests/test_grading.py (a teacher who grades uses the same .venv), and JupyterHub with the
+# PostgreSQL driver for make hub and tests/test_hub.py.
+EXTRAS = ("test", "grading", "hub")
 
 
 class TaskError(Exception):
@@ -488,10 +490,38 @@ def browser(python: Path | None = None, install_it: bool = True) -> str | None:
     return found.path
 
 
+def hub(ip: str | None = None, port: str | int | None = None) -> int:
+    """``make hub``: JupyterHub with the course (deploy/jupyterhub/), see scripts/hub_tasks.py."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import hub_tasks
+
+    port = _port(port if port is not None else os.environ.get("HUB_PORT"), "HUB_PORT")
+    ip = ip or os.environ.get("HUB_IP") or hub_tasks.HUB_IP
+    if port_in_use(ip, port or hub_tasks.HUB_PORT):
+        raise TaskError(f"port {port or hub_tasks.HUB_PORT} on {ip} is in use (is make hub "
+                        f"already running?): stop it, or choose another: make hub HUB_PORT=8010")
+    python = install()
+    try:
+        cmd, env, state = hub_tasks.hub(python, ip, port)
+    except hub_tasks.HubError as exc:
+        raise TaskError(str(exc)) from None
+    return _exec(cmd, cwd=ROOT, env=env)
+
+
 def test(pytest_args: list[str] | None = None) -> int:
     python = install()
     if lint() != 0:
         raise TaskError("ruff found problems (listed above): fix them, then run make test again")
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import hub_tasks
+
+    # The hub test's proxy (npm) and the store's throwaway PostgreSQL (Debian's package);
+    # without them their tests say why, and fail under CI=true.
+    for need in (hub_tasks.ensure_proxy, hub_tasks.ensure_postgres):
+        try:
+            need()
+        except hub_tasks.HubError as exc:
+            say(f"some tests cannot run: {exc}")
     env = dict(os.environ)
     env.setdefault("BACKPROP_CACHE", str(ROOT / ".cache" / "sweeps"))
     found = browser(python)
@@ -523,6 +553,9 @@ def main(argv: list[str] | None = None) -> int:
     p_test = sub.add_parser("test", help="install, lint, get a browser, run every test")
     p_test.add_argument("pytest_args", nargs="*", help="more pytest arguments (after --)")
     sub.add_parser("lint", help="ruff check")
+    p_hub = sub.add_parser("hub", help="install, then start the course's JupyterHub")
+    p_hub.add_argument("--ip", help="the address (default: $HUB_IP, else 127.0.0.1)")
+    p_hub.add_argument("--port", help="the port (default: $HUB_PORT, else 8000)")
     p_browser = sub.add_parser("browser", help="find (or download/install) the test browser")
     p_browser.add_argument("--no-install", action="store_true",
                            help="only look, download and install nothing")
@@ -539,6 +572,8 @@ def main(argv: list[str] | None = None) -> int:
             return test(args.pytest_args)
         if args.task == "lint":
             return lint()
+        if args.task == "hub":
+            return hub(args.ip, args.port)
         if args.task == "browser":
             python = install() if not args.no_install else venv_python()
             return 0 if browser(python, install_it=not args.no_install) else 1

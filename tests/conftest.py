@@ -7,8 +7,12 @@ import pytest
 # The browser tests' fixtures live with their other helpers; importing them here makes them
 # available to every test module without each one importing (and re-exporting) them.
 from browser_helpers import app_dir, browser, lab, page, voila  # noqa: F401
+from find_browser import ci
+from pg_helpers import available as postgres_available
+from pg_helpers import fresh_schema, postgres_server
 
 import backprop as bp
+import backprop.store as bp_store
 from backprop import data as bpdata
 
 
@@ -52,3 +56,26 @@ def idx_folder(tmp_path_factory):
 def small_mnist():
     """A small sample of the splits (300 training, 200 validation images), loaded once."""
     return bp.load_mnist(300, 200, 0)
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """A throwaway PostgreSQL server for the session (tests/pg_helpers.py); skipped where
+    PostgreSQL is not installed, a failure under CI=true (make test installs it there)."""
+    why = postgres_available()
+    if why:
+        if ci():
+            pytest.fail(f"{why} (CI=true: the PostgreSQL tests must run)", pytrace=False)
+        pytest.skip(why)
+    with postgres_server() as server:
+        yield server
+
+
+@pytest.fixture
+def postgres_store(postgres):
+    """An empty store on the throwaway server, opened as its owner: the schema made by
+    ``python -m backprop.store setup`` (with the two roles), every table emptied first."""
+    fresh_schema(postgres)
+    store = bp_store.open_store(postgres.url())
+    yield store
+    store.close()

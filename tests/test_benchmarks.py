@@ -54,3 +54,10 @@ def test_bench_checks_runs_and_prints_its_table():
     for line in ("reference: forward + backward", "check_backward_step d_W1", "check_sgd_epoch",
                  "load average after"):
         assert line in out, f"bench_checks's output lacks {line!r}:\n{out}"
+
+
+def test_bench_sizing_runs_and_prints_its_figures():
+    out = run("bench_sizing.py", "--smoke")
+    for line in ("CPU seconds per playground run", "training alone, reference",
+                 "PSS per kernel after a run", "load average after"):
+        assert line in out, f"bench_sizing's output lacks {line!r}:\n{out}"

@@ -15,7 +15,10 @@ def _pyproject_requirements():
     reqs = list(project["dependencies"])
     for extra in project["optional-dependencies"].values():
         reqs += extra
-    return {re.split(r"[<>=!~ \[]", r, maxsplit=1)[0].lower(): r.replace(" ", "") for r in reqs}
+    # a pip extra such as psycopg[binary] has no conda spelling: conda-forge's psycopg is built
+    # with its C speed-ups, which is what [binary] brings from PyPI
+    return {re.split(r"[<>=!~ \[]", r, maxsplit=1)[0].lower():
+            re.sub(r"\[.*?\]", "", r.replace(" ", "")) for r in reqs}
 
 
 def _environment_requirements():

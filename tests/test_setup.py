@@ -349,7 +349,7 @@ def test_makefile_on_a_macos_like_machine_reinstalls_when_pyproject_changes(tmp_
         return calls.read_text().splitlines()[start:]
 
     installs = [call for call in make_install() if call.startswith("-m pip install")]
-    assert installs == ["-m pip install --quiet -e .[test,grading]"]
+    assert installs == ["-m pip install --quiet -e .[test,grading,hub]"]
     stamps = list((repo / ".venv").glob(".installed-*"))
     assert [stamp.name for stamp in stamps] == [tasks.stamp_path(repo / "pyproject.toml",
                                                                  repo / ".venv").name]
@@ -388,7 +388,7 @@ def test_old_pip_is_upgraded_first(tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
     pip_calls = [call for call in calls.read_text().splitlines() if "pip install" in call]
     assert pip_calls == ["-m pip install --quiet --upgrade pip>=24",
-                         "-m pip install --quiet -e .[test,grading]"]
+                         "-m pip install --quiet -e .[test,grading,hub]"]
 
 
 @needs_posix

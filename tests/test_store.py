@@ -13,6 +13,7 @@ import textwrap
 import time
 
 import pytest
+from browser_helpers import free_port
 
 from backprop.store import (
     StoreCorrupt,
@@ -31,8 +32,13 @@ HISTORY = {"train_loss": [1.0, 0.6, 0.4], "train_acc": [0.6, 0.8, 0.9],
            "val_loss": [1.1, 0.7, 0.5], "val_acc": [0.55, 0.75, 0.85]}
 
 
-@pytest.fixture
-def store(tmp_path):
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(request, tmp_path):
+    """The same tests on both backends: an SQLite file, and a throwaway PostgreSQL server
+    (tests/pg_helpers.py) opened as the database's owner."""
+    if request.param == "postgresql":
+        yield request.getfixturevalue("postgres_store")
+        return
     s = open_store(tmp_path / "runs.sqlite")
     yield s
     s.close()
@@ -127,7 +133,7 @@ def test_new_class_and_prune_with_an_archive(store, tmp_path, capsys):
     assert store.find(store.key(config(seed=1))) is not None
     assert store.prune(1) == 0
     # the same from the command line
-    path = store.where
+    path = getattr(store, "url", store.where)  # PostgreSQL's where hides the password
     assert store_main(["--store", path, "new-class", "--name", "Tuesday"]) == 0
     assert store_main(["--store", path, "prune", "--keep", "1"]) == 0
     assert store_main(["--store", path, "info"]) == 0
@@ -156,7 +162,8 @@ def test_hostile_nicknames_are_refused(store, nickname):
 
 
 def test_sqlite_runs_in_wal_mode_and_has_a_cap(store):
-    assert store.connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    if store.dialect.name == "sqlite":
+        assert store.connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert store.size() > 0 and store.check() == "ok"
 
 
@@ -165,8 +172,9 @@ def test_missing_store(tmp_path):
         open_store(tmp_path / "none.sqlite", create=False)
     with pytest.raises(StoreMissing, match="folder"):
         open_store(tmp_path / "no" / "folder.sqlite")
-    with pytest.raises(StoreError, match="PostgreSQL"):
-        open_store("postgresql://localhost/class")
+    # a database server that is not there (a free port: nothing listens)
+    with pytest.raises(StoreError, match="cannot be reached"):
+        open_store(f"postgresql://student:pw@127.0.0.1:{free_port()}/class", timeout=2)
     with pytest.raises(StoreError, match="no backend"):
         open_store("mysql://localhost/class")
     assert open_store(f"sqlite:///{tmp_path / 'url.sqlite'}").check() == "ok"

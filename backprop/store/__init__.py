@@ -10,8 +10,9 @@ Interface (stable: the classroom benchmark and the PostgreSQL backend build on i
 ``open_store(url_or_path=None, **options) -> RunStore``
     ``None``: ``$BACKPROP_STORE``, else :data:`DEFAULT_PATH` (``app/class-runs.sqlite``).
     A path or ``sqlite:///relative/path`` / ``sqlite:////absolute/path``: an SQLite file in
-    WAL mode (created with its schema when missing). ``postgresql://...``: reserved for a
-    database server (raises :class:`StoreError` until that backend exists). Options:
+    WAL mode (created with its schema when missing). ``postgresql://...``: a database
+    server (:mod:`backprop.store.postgres`; its tables made by ``python -m backprop.store
+    setup``, as its owner). Options:
     ``max_bytes`` (the size cap, default :data:`MAX_BYTES`), ``create`` (default True),
     ``timeout`` (seconds to wait for another writer's lock, default 5), ``readonly``.
     Any failure raises :class:`StoreError` (a subclass per fault: :class:`StoreMissing`,

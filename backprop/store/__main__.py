@@ -4,6 +4,9 @@
     python -m backprop.store new-class [--name NAME]   start a fresh board
     python -m backprop.store prune [--keep 1] [--archive runs.jsonl]
                                                        drop older classes' runs
+    python -m backprop.store setup [--student-role R] [--teacher-role T]
+                                                       make or upgrade a PostgreSQL store's
+                                                       schema, grant the roles their rights
     python -m backprop.store check                     SQLite's integrity check
 
 ``--store PATH`` (before the command) picks the store; default ``$BACKPROP_STORE``, else
@@ -33,8 +36,14 @@ def main(argv: list[str] | None = None) -> int:
     p_prune.add_argument("--keep", type=int, default=1, help="classes to keep (default 1)")
     p_prune.add_argument("--archive", help="append the dropped runs to this JSON-lines file")
     sub.add_parser("check", help="SQLite's integrity check")
+    p_setup = sub.add_parser("setup", help="create or upgrade the schema (PostgreSQL: as the "
+                                           "database's owner) and grant the roles their rights")
+    p_setup.add_argument("--student-role", help="the role of the students' servers")
+    p_setup.add_argument("--teacher-role", help="the role of the teacher's server")
     args = parser.parse_args(argv)
     try:
+        if args.command == "setup":
+            return _setup(args)
         store = open_store(args.store, create=args.command != "check")
         try:
             if args.command == "info":
@@ -61,6 +70,24 @@ def main(argv: list[str] | None = None) -> int:
     except (StoreError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    return 0
+
+
+def _setup(args: argparse.Namespace) -> int:
+    import os
+
+    url = args.store or os.environ.get("BACKPROP_STORE") or ""
+    if url.startswith(("postgresql://", "postgres://")):
+        from .postgres import setup
+
+        print(setup(url, args.student_role, args.teacher_role))
+        return 0
+    if args.student_role or args.teacher_role:
+        raise ValueError("roles are a database server's: an SQLite store has none (its "
+                         "file's permissions decide who writes)")
+    store = open_store(args.store)  # SQLite: opening creates the schema
+    print(f"{store.where}: schema ready")
+    store.close()
     return 0
 
 

@@ -115,7 +115,8 @@ def open_sqlite(path: str | Path, *, max_bytes: int = MAX_BYTES, create: bool = 
 
 
 def open_store(url_or_path: str | Path | None = None, **options: Any) -> RunStore:
-    """Open the class's store: a path, ``sqlite:///path``, or None for ``$BACKPROP_STORE``
+    """Open the class's store: a path, ``sqlite:///path``, ``postgresql://user:pw@host/db``
+    (:mod:`backprop.store.postgres`), or None for ``$BACKPROP_STORE``
     (else :data:`DEFAULT_PATH`). Options: ``max_bytes``, ``create``, ``timeout``, ``readonly``.
 
     Raises
@@ -127,5 +128,7 @@ def open_store(url_or_path: str | Path | None = None, **options: Any) -> RunStor
         url_or_path = os.environ.get(ENV_STORE) or DEFAULT_PATH
     text = str(url_or_path)
     if text.startswith(("postgresql://", "postgres://")):
-        raise StoreError("the PostgreSQL backend is not built yet: use an SQLite path")
+        from .postgres import open_postgres  # psycopg only where a server is used
+
+        return open_postgres(text, **options)
     return open_sqlite(_sqlite_path(text), **options)
