@@ -20,7 +20,14 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from .pixels import canvas_rgb, panel_pieces, to_png
-from .style import NICE_STEPS, OUTPUT_COLOR, PANEL_WIDTH, PREDICTED_COLOR
+from .style import (
+    NICE_STEPS,
+    OUTPUT_COLOR,
+    PANEL_WIDTH,
+    PREDICTED_COLOR,
+    RIGHT_TEXT_COLOR,
+    WRONG_TEXT_COLOR,
+)
 
 # Pixels at 80 dpi: a title strip over four panels of PANEL_WIDTH (weights, outputs; gradient
 # sizes, saturation), which the playground sends as four pictures (side by side in twos on a
@@ -202,7 +209,7 @@ class InsideView:
                 bar.set_color(PREDICTED_COLOR if digit == predicted else OUTPUT_COLOR)
             right = predicted == truth
             label.set_text(f"said {predicted}, true {truth}")
-            label.set_color("tab:green" if right else "tab:red")
+            label.set_color(RIGHT_TEXT_COLOR if right else WRONG_TEXT_COLOR)  # 4.5:1 on white
         n = max(n_epochs or 0, len(history.get("grad_W1", [])), 1)
         grads = []
         for layer, (g_line, s_line) in enumerate(zip(self._grad_lines, self._sat_lines,
