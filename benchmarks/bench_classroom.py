@@ -216,6 +216,16 @@ class Student:
                                f"playground's classes; found {wrong}")
         self.ids = {key: ids[0] for key, ids in found.items()}
         self.status = text_of(self.states[self.ids["status"]]["state"]["value"])
+        # The page's address reaches the kernel through the app's PageAddress widget, whose
+        # view (in a browser) reports window.location's query: do what that view does.
+        address = [model_id for model_id, model in self.states.items()
+                   if "query" in model["state"] and "_esm" in model["state"]]
+        if len(address) != 1:
+            raise RuntimeError(f"the page must have exactly one PageAddress widget; found "
+                               f"{len(address)}")
+        self._send("comm_msg", {"comm_id": address[0], "data": {
+            "method": "update", "state": {"query": f"token={self.token}&seed={self.seed}"},
+            "buffer_paths": []}})
         return time.perf_counter() - start
 
     def _send(self, msg_type: str, content: dict, metadata: dict | None = None) -> None:
