@@ -306,6 +306,21 @@ def lab_settings(venv: Path = VENV) -> Path:
     if merged != overrides:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(merged, indent=2) + "\n", encoding="utf-8")
+    nbgrader_config(venv)
+    return path
+
+
+def nbgrader_config(venv: Path = VENV) -> Path:
+    """An empty nbgrader_config.py in ``venv``'s Jupyter config folder.
+
+    nbgrader (the ``grading`` extra) adds a server extension to JupyterLab that warns twice at
+    every start when it finds no config file; a teacher's course folder brings its own
+    (TEACHING.md), which nbgrader reads on top of this one."""
+    path = venv / "etc" / "jupyter" / "nbgrader_config.py"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("# nbgrader's defaults; a course folder's own nbgrader_config.py adds to "
+                        "them (TEACHING.md).\n", encoding="utf-8")
     return path
 
 
@@ -430,12 +445,14 @@ def app(ip: str | None = None, port: str | int | None = None) -> int:
 
 def _serve(servers: list[tuple[list[str], dict[str, str]]], cwd: Path) -> int:
     """Run several servers until one ends, Ctrl-C or SIGTERM; then stop them all (SIGTERM,
-    then SIGKILL after 20 s). Returns the first one's exit status."""
+    then SIGKILL after 20 s). Returns the first one's exit status if it ended by itself, and
+    0 for a stop that was asked for (Ctrl-C or SIGTERM), as a single server's clean stop
+    gives: make then prints no error."""
     os.chdir(cwd)
     print(f"+ cd {shlex.quote(str(cwd.relative_to(ROOT)))}", flush=True)
 
     def terminated(*_: object) -> None:
-        raise SystemExit(143)
+        raise KeyboardInterrupt  # the same clean stop as Ctrl-C
 
     if not WINDOWS:
         signal.signal(signal.SIGTERM, terminated)
@@ -449,8 +466,8 @@ def _serve(servers: list[tuple[list[str], dict[str, str]]], cwd: Path) -> int:
                 if proc.poll() is not None:
                     return proc.returncode
             time.sleep(0.5)
-    except KeyboardInterrupt:  # the console sent Ctrl-C to the servers too
-        return 130
+    except KeyboardInterrupt:  # Ctrl-C (the console sent it to the servers too) or SIGTERM
+        return 0
     finally:
         for proc in procs:
             if proc.poll() is None:

@@ -9,6 +9,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+import IPython  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
@@ -145,5 +146,7 @@ def test_enable_alt_text_shows_a_described_figure_as_img_with_alt_and_draws_it_o
     plt.close("all")
 
 
-def test_enable_alt_text_outside_ipython_does_nothing():
+def test_enable_alt_text_outside_ipython_does_nothing(monkeypatch):
+    # another test of the session may have made an IPython shell: none here, as in a script
+    monkeypatch.setattr(IPython, "get_ipython", lambda: None)
     assert figures.enable_alt_text() is False and figures.alt_text_enabled() is False
