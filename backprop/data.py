@@ -287,17 +287,32 @@ def _map_raw(path: Path):
     return (arrays["x_train"], arrays["y_train"]), (arrays["x_test"], arrays["y_test"])
 
 
-def read_npz(path: Path, sha256: str | None = None):
-    """Read a Keras-style ``mnist.npz``: arrays ``x_train``, ``y_train``, ``x_test``, ``y_test``."""
+def read_checked(path: Path, sha256: str | None, hint: str,
+                 cause: str = "the file is corrupted or truncated") -> bytes:
+    """The bytes of the data file ``path``, checked against ``sha256`` (None: not checked).
+
+    Raises
+    ------
+    FileNotFoundError
+        ``path`` is not a file.
+    ValueError
+        Its SHA-256 is not ``sha256``: the message gives both, ``cause`` and ``hint`` (how to
+        get a good file back).
+    """
     if not path.is_file():
-        raise FileNotFoundError(f"{path} is missing. {REBUILD_HINT}.")
+        raise FileNotFoundError(f"{path} is missing. {hint}.")
     raw = path.read_bytes()
     if sha256 is not None:
         digest = hashlib.sha256(raw).hexdigest()
         if digest != sha256:
             raise ValueError(f"{path} failed its SHA-256 check (got {digest[:12]}..., expected "
-                             f"{sha256[:12]}...): the file is corrupted or truncated. "
-                             f"{REBUILD_HINT}.")
+                             f"{sha256[:12]}...): {cause}. {hint}.")
+    return raw
+
+
+def read_npz(path: Path, sha256: str | None = None):
+    """Read a Keras-style ``mnist.npz``: arrays ``x_train``, ``y_train``, ``x_test``, ``y_test``."""
+    raw = read_checked(path, sha256, REBUILD_HINT)
     try:
         with np.load(io.BytesIO(raw), allow_pickle=False) as npz:
             arrays = {k: npz[k] for k in IDX_FILES}

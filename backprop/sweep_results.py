@@ -29,6 +29,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from .data import read_checked
 from .settings import SWEEP_DEFAULTS
 
 SHIPPED_PATH = Path(__file__).with_name("data") / "sweeps.json.gz"
@@ -78,15 +79,8 @@ def load(path: str | Path | None = None, sha256: str | None = None) -> dict[str,
 @functools.lru_cache(maxsize=4)
 def _checked_text(path: Path, sha256: str) -> str:
     # The checked, decompressed JSON, kept per process (about 1 MB of text).
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise FileNotFoundError(f"{path} is missing. {REBUILD_HINT}.") from None
-    digest = hashlib.sha256(raw).hexdigest()
-    if digest != sha256:
-        raise ValueError(f"{path} failed its SHA-256 check (got {digest[:12]}..., expected "
-                         f"{sha256[:12]}...): the file is corrupted, truncated or was rebuilt "
-                         f"without its checksum. {REBUILD_HINT}.")
+    raw = read_checked(path, sha256, REBUILD_HINT, cause="the file is corrupted, truncated or "
+                       "was rebuilt without its checksum")
     try:
         text = gzip.decompress(raw).decode("utf-8")
         content = json.loads(text)
