@@ -451,11 +451,19 @@ def _serve(servers: list[tuple[list[str], dict[str, str]]], cwd: Path) -> int:
     os.chdir(cwd)
     print(f"+ cd {shlex.quote(str(cwd.relative_to(ROOT)))}", flush=True)
 
-    def terminated(*_: object) -> None:
-        raise KeyboardInterrupt  # the same clean stop as Ctrl-C
+    stopping = False
 
+    def stop(*_: object) -> None:
+        # One stop only: SIGTERM to make's process group reaches us twice (directly, and
+        # forwarded by make), and a second one in the clean-up below would cut it short.
+        nonlocal stopping
+        if not stopping:
+            stopping = True
+            raise KeyboardInterrupt
+
+    signal.signal(signal.SIGINT, stop)
     if not WINDOWS:
-        signal.signal(signal.SIGTERM, terminated)
+        signal.signal(signal.SIGTERM, stop)
     procs = []
     try:
         for cmd, env in servers:
@@ -469,6 +477,7 @@ def _serve(servers: list[tuple[list[str], dict[str, str]]], cwd: Path) -> int:
     except KeyboardInterrupt:  # Ctrl-C (the console sent it to the servers too) or SIGTERM
         return 0
     finally:
+        stopping = True
         for proc in procs:
             if proc.poll() is None:
                 proc.terminate()

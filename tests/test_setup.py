@@ -19,11 +19,13 @@ import hashlib
 import json
 import os
 import shutil
+import signal
 import socket
 import stat
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import find_browser  # scripts/, on the path by pytest's pythonpath setting
@@ -538,3 +540,36 @@ def test_windows_venv_layout(tmp_path):
 def test_free_port_is_free():
     port = free_port()
     assert not tasks.port_in_use("127.0.0.1", port)
+
+
+SLOW_SERVER = ("import signal, sys, time; "
+               "signal.signal(signal.SIGTERM, lambda *_: (time.sleep(1.5), sys.exit(0))); "
+               "print('ready', flush=True); time.sleep(60)")
+
+
+@needs_posix
+def test_a_second_sigterm_while_stopping_still_stops_cleanly(tmp_path):
+    """make forwards SIGTERM to its child, which also gets the process group's own: the second
+    one, arriving while the servers stop, must not turn the clean stop into an error (CI saw
+    ``make: *** [Makefile:35: app] Error 130`` once)."""
+    runner = tmp_path / "serve.py"
+    runner.write_text(textwrap.dedent(f"""
+        import sys
+        sys.path.insert(0, {str(REPO / 'scripts')!r})
+        import tasks
+        server = ([sys.executable, "-c", {SLOW_SERVER!r}], {{}})
+        sys.exit(tasks._serve([server, server], cwd=tasks.ROOT))
+    """))
+    proc = subprocess.Popen([sys.executable, str(runner)], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    try:
+        lines = [proc.stdout.readline() for _ in range(5)]  # cd, two commands, two "ready"
+        assert lines.count("ready\n") == 2, lines
+        proc.send_signal(signal.SIGTERM)
+        time.sleep(0.4)  # the servers take 1.5 s to stop: the second signal comes meanwhile
+        proc.send_signal(signal.SIGTERM)
+        out, err = proc.communicate(timeout=30)
+    finally:
+        proc.kill()
+    assert proc.returncode == 0, err
+    assert "Traceback" not in err, err
