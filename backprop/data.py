@@ -70,6 +70,12 @@ class Split:
     def __len__(self) -> int:
         return len(self.y)
 
+    def first(self, n: int) -> Split:
+        """Its first ``n`` images (views, no copy), or itself if it has no more."""
+        if n >= len(self):
+            return self
+        return Split(self.X[:n], self.y[:n], self.Y[:n])
+
 
 @dataclass(frozen=True)
 class MNIST:

@@ -96,14 +96,19 @@ def gradient_check(params: Params, X: np.ndarray, Y: np.ndarray, loss: str = "ms
         raise ValueError("n_entries needs rng to choose the entries")
     work = {k: v.copy() for k, v in params.items()}  # perturbed in place; caller's untouched
     ws = workspace(work, X.shape[0])
-    cache = forward_into(work, X, ws)[1]
+
+    def forward_now() -> tuple[np.ndarray, dict]:
+        with np.errstate(over="ignore", under="ignore"):  # the sigmoid's harmless overflow
+            return forward_into(work, X, ws)
+
+    cache = forward_now()[1]
     grads = {k: g.copy() for k, g in backward_into(work, cache, Y, loss, ws).items()}
     errors = {}
     for key in keys:
         size = work[key].size
         index = None if n_entries is None or n_entries >= size else rng.choice(
             size, n_entries, replace=False)
-        num = numerical_gradient(lambda: mean_loss(forward_into(work, X, ws)[0], Y, loss),
+        num = numerical_gradient(lambda: mean_loss(forward_now()[0], Y, loss),
                                  work[key], index, eps)
         mask = ~np.isnan(num)
         errors[key] = relative_error(grads[key][mask], num[mask])

@@ -33,7 +33,7 @@ from .data import read_checked
 from .settings import SWEEP_DEFAULTS
 
 SHIPPED_PATH = Path(__file__).with_name("data") / "sweeps.json.gz"
-SHIPPED_SHA256 = "77c5e621fff2d51d201fa7bd34692c413a2848ea5fd52b6fa3ede7765e269b0d"
+SHIPPED_SHA256 = "1d052bcb9e965dc7acf1bdb79b65b0bd3096fd4eeab4f017b9f1c84725f1a285"
 FORMAT = 1
 ENV_SWITCH = "BACKPROP_SHIPPED_SWEEPS"  # "0" turns the shipped runs off (make sweeps does)
 REBUILD_HINT = ("Reinstall the package (pip install -e .) or rebuild the file with make sweeps "

@@ -76,11 +76,13 @@ def evaluate(params: Params, X: np.ndarray, Y: np.ndarray, y: np.ndarray, loss: 
     """
     n = X.shape[0]
     total_loss, correct = 0.0, 0
-    for start in range(0, n, EVAL_BLOCK):
-        stop = min(start + EVAL_BLOCK, n)
-        y_hat = output(params, X[start:stop], scratch)
-        total_loss += mean_loss(y_hat, Y[start:stop], loss) * (stop - start)
-        correct += int(np.count_nonzero(y_hat.argmax(axis=1) == y[start:stop]))
+    # The sigmoid's exp overflows harmlessly for large weights (a diverging run).
+    with np.errstate(over="ignore", under="ignore", invalid="ignore"):
+        for start in range(0, n, EVAL_BLOCK):
+            stop = min(start + EVAL_BLOCK, n)
+            y_hat = output(params, X[start:stop], scratch)
+            total_loss += mean_loss(y_hat, Y[start:stop], loss) * (stop - start)
+            correct += int(np.count_nonzero(y_hat.argmax(axis=1) == y[start:stop]))
     return total_loss / n, correct / n
 
 
@@ -114,8 +116,9 @@ def _layer_stats(ws: dict, lr: float) -> dict[str, float]:
 
 def train(params: Params, train: Any, val: Any = None, *, lr: float, n_epochs: int,
           batch_size: int = 10, loss: str = "mse", rng: np.random.Generator,
-          callback: Callable[..., Any] | None = None,
-          progress: bool = True, inside: bool = False) -> tuple[Params, dict[str, list[float]]]:
+          callback: Callable[..., Any] | None = None, progress: bool = True,
+          inside: bool = False, train_eval: Any = None
+          ) -> tuple[Params, dict[str, list[float]]]:
     """Train with minibatch SGD, reshuffling the training set every epoch.
 
     Each step runs :func:`backprop.forward` and :func:`backprop.backward` on one
@@ -142,6 +145,10 @@ def train(params: Params, train: Any, val: Any = None, *, lr: float, n_epochs: i
         minibatch, and ``history["saturated_1"]``, ... the share of that minibatch's
         activations of layer 1, ... (the last is the output) whose ``sigma'`` is below 0.01.
         Off by default: then nothing of this is computed.
+    train_eval : split, optional
+        The images ``history["train_loss"]`` and ``["train_acc"]`` are measured on after
+        each epoch; by default all of ``train``. The playground passes a fixed subset of
+        ``train`` to make a live run cheaper, and measures its last epoch on all of it.
 
     Returns
     -------
@@ -163,7 +170,8 @@ def train(params: Params, train: Any, val: Any = None, *, lr: float, n_epochs: i
     params = {k: np.array(v, copy=True) for k, v in params.items()}
     dtype = params["W1"].dtype
     X, Y, y = _check_split(params, train, "train", dtype)
-    evals = [("train", X, Y, y)]
+    evals = [("train", X, Y, y) if train_eval is None else
+             ("train", *_check_split(params, train_eval, "train_eval", dtype))]
     if val is not None:
         evals.append(("val", *_check_split(params, val, "val", dtype)))
     history: dict[str, list[float]] = {k: [] for k in HISTORY_KEYS}
@@ -176,7 +184,8 @@ def train(params: Params, train: Any, val: Any = None, *, lr: float, n_epochs: i
     bar = tqdm(total=n_epochs, desc="training", unit="epoch", disable=not progress, leave=True)
     # Minibatch products are too small for BLAS to use a second core, so the epoch-end
     # evaluation (a snapshot of the weights, one BLAS thread) runs on that core while the
-    # next epoch trains. The bookkeeping, callback included, lags one epoch behind.
+    # next epoch trains. The bookkeeping, callback included, lags one epoch behind, except
+    # for the first epoch: a live picture shows it without waiting for the second.
     with ThreadPoolExecutor(1) as pool, threadpool_limits(limits=1, user_api="blas"), bar:
         pending = None
         for epoch in range(1, n_epochs + 1):
@@ -191,6 +200,10 @@ def train(params: Params, train: Any, val: Any = None, *, lr: float, n_epochs: i
             if pending is not None and not _record(*pending, history, bar, callback, lr, loss):
                 return pending[1], history
             pending = (epoch, snapshot, future, stats)
+            if epoch == 1:
+                if not _record(*pending, history, bar, callback, lr, loss):
+                    return snapshot, history
+                pending = None
         if pending is not None:
             _record(*pending, history, bar, callback, lr, loss)
             params = pending[1]
@@ -198,11 +211,10 @@ def train(params: Params, train: Any, val: Any = None, *, lr: float, n_epochs: i
 
 
 def _evaluate_splits(params: Params, evals: list, loss: str, scratch: dict) -> dict[str, float]:
-    with np.errstate(over="ignore", invalid="ignore", under="ignore"):
-        results = {}
-        for name, *split in evals:
-            results[f"{name}_loss"], results[f"{name}_acc"] = evaluate(params, *split, loss,
-                                                                       scratch)
+    results = {}
+    for name, *split in evals:
+        results[f"{name}_loss"], results[f"{name}_acc"] = evaluate(params, *split, loss,
+                                                                   scratch)
     return results
 
 

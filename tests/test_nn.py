@@ -135,3 +135,20 @@ def test_predict_and_accuracy(rng):
     np.testing.assert_array_equal(bp.predict(params, X), y_hat.argmax(axis=1))
     assert bp.accuracy(params, X, y_hat.argmax(axis=1)) == 1.0
     assert bp.accuracy(params, X, 1 - y_hat.argmax(axis=1)) == 0.0
+
+
+@pytest.mark.filterwarnings("error")
+@pytest.mark.parametrize("loss", ["mse", "cross_entropy"])
+def test_evaluating_huge_weights_warns_nothing(loss):
+    """A diverging run's weights: evaluating them (the playground does, after the run) and
+    checking their gradients must not print the sigmoid's overflow warning."""
+    rng = np.random.default_rng(0)
+    params = {k: v * 1e4 for k, v in bp.init_params([20, 8, 3], rng).items()}
+    X = rng.random((30, 20)).astype(np.float32)
+    y = rng.integers(0, 3, 30)
+    Y = np.eye(3, dtype=np.float32)[y]
+    value, accuracy = bp.evaluate(params, X, Y, y, loss)
+    assert np.isfinite(value) and 0 <= accuracy <= 1
+    errors = bp.gradient_check({k: v.astype(np.float64) for k, v in params.items()},
+                               X.astype(np.float64), Y.astype(np.float64), loss)
+    assert set(errors) == set(params)

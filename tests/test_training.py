@@ -72,6 +72,24 @@ def test_callback_sees_every_epoch_and_can_stop(mnist):
     assert len(history["val_loss"]) == 3
 
 
+def test_the_first_epoch_is_reported_before_the_second_trains():
+    """The callback lags one epoch behind (the evaluation overlaps the next epoch), except
+    for the first, which a live picture shows at once: stopping there shuffles once."""
+    small = bp.load_mnist(200, 100, 0)
+    params = bp.init_params([784, 20, 10], np.random.default_rng(0))
+    rng = np.random.default_rng(1)
+    trained, history = bp.train(params, small.train, small.val, lr=0.5, n_epochs=10, rng=rng,
+                                callback=lambda epoch, history: False, progress=False)
+    assert len(history["val_acc"]) == 1
+    one_shuffle = np.random.default_rng(1)
+    one_shuffle.permutation(200)
+    assert rng.bit_generator.state == one_shuffle.bit_generator.state
+    again, _ = bp.train(params, small.train, small.val, lr=0.5, n_epochs=1,
+                        rng=np.random.default_rng(1), progress=False)
+    for key in params:
+        np.testing.assert_array_equal(trained[key], again[key])
+
+
 def test_no_validation_split_and_zero_epochs():
     small = bp.load_mnist(100, 0, 0)
     params = bp.init_params([784, 10, 10], np.random.default_rng(0))
