@@ -46,11 +46,13 @@ SWEEP_DEFAULTS: dict[str, Any] = {
     "n_val": 10000,
 }
 
-# The playground's live runs validate on the first LIVE_VAL_IMAGES validation images after
-# each epoch (a fixed subset: a third less CPU per run, so a class's runs finish sooner) and
-# on all of them when the run ends; the final number is always the full validation's.
-# bp.train and the notebooks always validate on everything they are given.
+# The playground's live runs measure each epoch on fixed subsets, the first LIVE_VAL_IMAGES
+# validation images and the first LIVE_TRAIN_IMAGES training images (less CPU per run, so a
+# class's runs finish sooner), and their last epoch on all of them when the run ends: the
+# final numbers are always the full splits'. bp.train and the notebooks measure on
+# everything they are given.
 LIVE_VAL_IMAGES = 2000
+LIVE_TRAIN_IMAGES = 1000
 
 # The controls' grid: (lowest, highest, step) of a slider, or a drop-down's options.
 GRID: dict[str, tuple] = {

@@ -40,12 +40,13 @@ device. ``--browser R`` times R key presses in one real Chromium for comparison.
 
 Printed for each classroom, beside the reference measured just before it in the same process
 tree (the same run trained alone in a fresh process, as the notebooks train it with all 10000
-validation images, and as the playground trains it, validating on 2000 while it runs and on
-all 10000 at the end): page load to widgets ready; medians and 95th percentiles over all
-students and rounds of the move to the first epoch drawn and to the run finished and drawn;
-replays; the server's CPU per move (Voila and the students' kernels, from /proc) beside the
-training's own CPU; memory per kernel (PSS from /proc/PID/smaps_rollup, so pages shared
-between kernels count once); this client's own CPU; the load average before and after.
+validation images, and as the playground trains it, measuring 1000 training and 2000 validation
+images while it runs and all of them at the end): page load to widgets ready; medians and 95th
+percentiles over all students and rounds of the move to the first epoch drawn and to the run
+finished and drawn; replays; the server's CPU per move (Voila and the students' kernels, from
+/proc) beside the training's own CPU; memory per kernel (PSS from /proc/PID/smaps_rollup, so
+pages shared between kernels count once); this client's own CPU; the load average before and
+after.
 Linux only.
 """
 
@@ -337,29 +338,30 @@ class Student:
 
 ALONE = """
 import sys, time, numpy as np, backprop as bp
-from backprop.data import Split
-from backprop.settings import LIVE_VAL_IMAGES as K
+from backprop.widgets import live_splits
 d = bp.load_mnist(n_test=0)
-live = Split(d.val.X[:K], d.val.y[:K], d.val.Y[:K])
+live_train, live_val = live_splits(d)
 for _ in range(int(sys.argv[1])):
-    for name, val in (("all", d.val), ("live", live)):
+    for name, train_eval, val in (("all", None, d.val), ("live", live_train, live_val)):
         w, c, seen = time.perf_counter(), time.process_time(), []
         rng = np.random.default_rng(1)
         p, h = bp.train(bp.init_params([784, 110, 10], rng), d.train, val,
                         lr=float(sys.argv[2]), n_epochs=20, batch_size=10,
                         loss="cross_entropy", rng=rng, progress=False, inside=name == "live",
-                        callback=lambda *a: seen.append(time.perf_counter()))
-        if name == "live":  # as the playground: its last epoch on all 10000 images
-            bp.evaluate(p, d.val.X, d.val.Y, d.val.y, "cross_entropy")
+                        callback=lambda *a: seen.append(time.perf_counter()),
+                        train_eval=train_eval)
+        if name == "live":  # as the playground: its last epoch on all the images
+            for split in (d.train, d.val):
+                bp.evaluate(p, split.X, split.Y, split.y, "cross_entropy")
         print(name, seen[0] - w, time.perf_counter() - w, time.process_time() - c)
 """
 
 
 def training_alone(repeats: int, lr: float) -> dict[str, dict[str, float]]:
     """The default run trained alone in a fresh process, as the notebooks train it ("all":
-    all 10000 validation images every epoch) and as the playground does ("live": 2000 while
-    it runs, all at the end, and the inside recorded): medians of its first epoch, wall and
-    CPU seconds."""
+    all the images every epoch) and as the playground does ("live": 1000 training and 2000
+    validation images while it runs, all at the end, and the inside recorded): medians of its
+    first epoch, wall and CPU seconds."""
     out = subprocess.run([sys.executable, "-c", ALONE, str(repeats), repr(lr)],
                          capture_output=True, text=True, check=True).stdout
     rows: dict[str, list[list[float]]] = {"all": [], "live": []}
@@ -577,8 +579,8 @@ def report(r: dict) -> None:
           f"{r['load_after']}")
     print(f"  reference, the same run trained alone: first epoch {b['first']:.2f} s, "
           f"{b['wall']:.2f} s wall, {b['cpu']:.2f} s CPU as the playground trains it "
-          f"(2000 validation images, all 10000 at the end); {a['wall']:.2f} s wall, "
-          f"{a['cpu']:.2f} s CPU with all 10000 every epoch")
+          f"(1000 training and 2000 validation images, all at the end); {a['wall']:.2f} s "
+          f"wall, {a['cpu']:.2f} s CPU with all of them every epoch")
     print(f"  page load to widgets ready:  median {median(r['loads']):.1f} s, "
           f"p95 {percentile(r['loads'], 95):.1f} s"
           + (f" ({r['address_missed']} page(s) started without the address's seed: set "

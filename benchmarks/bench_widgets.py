@@ -47,8 +47,6 @@ import numpy as np
 
 import backprop as bp
 from backprop import figures, widgets
-from backprop.data import Split
-from backprop.settings import LIVE_VAL_IMAGES
 
 SETTINGS = dict(hidden=110, n_epochs=20, batch_size=10, loss="cross_entropy", seed=0)
 
@@ -60,18 +58,18 @@ def load() -> str:
 def train_alone(data, lr: float) -> tuple[float, float]:
     """Wall and CPU seconds of the same run as the panel's, without callback or drawing.
 
-    As the panel trains it: validated on its live subset after each epoch (the first
-    ``LIVE_VAL_IMAGES`` validation images) and on all of them at the end.
+    As the panel trains it: measured on its live subsets after each epoch
+    (:func:`backprop.widgets.live_splits`) and on all the images at the end.
     """
     wall, cpu = time.perf_counter(), time.process_time()
     rng = np.random.default_rng(SETTINGS["seed"])
     params = bp.init_params([784, SETTINGS["hidden"], 10], rng)
-    k = LIVE_VAL_IMAGES
-    live = Split(data.val.X[:k], data.val.y[:k], data.val.Y[:k])
-    params, _ = bp.train(params, data.train, live, lr=lr, n_epochs=SETTINGS["n_epochs"],
+    live_train, live_val = widgets.live_splits(data)
+    params, _ = bp.train(params, data.train, live_val, lr=lr, n_epochs=SETTINGS["n_epochs"],
                          batch_size=SETTINGS["batch_size"], loss=SETTINGS["loss"], rng=rng,
-                         progress=False)
-    bp.evaluate(params, data.val.X, data.val.Y, data.val.y, SETTINGS["loss"])
+                         progress=False, train_eval=live_train)
+    for split in (data.train, data.val):
+        bp.evaluate(params, split.X, split.Y, split.y, SETTINGS["loss"])
     return time.perf_counter() - wall, time.process_time() - cpu
 
 

@@ -62,3 +62,45 @@ def test_live_and_static_curves_share_axes_and_limits():
         live_colors = [line.get_color() for line in live_ax.lines]
         assert static_colors == live_colors
     assert ax_loss.get_ylim() == (0.0, 2.5) and ax_acc.get_ylim() == (45.0, 101.0)
+
+
+def _run(top_loss, low_acc, n=3):
+    return {"train_loss": [top_loss, top_loss / 2, top_loss / 3][:n],
+            "val_loss": [top_loss * 0.9, top_loss / 2, top_loss / 3][:n],
+            "train_acc": [low_acc, 0.95, 0.97][:n], "val_acc": [low_acc + 0.01, 0.93, 0.94][:n]}
+
+
+def _shows_every_point(live, histories):
+    (l0, l1), (a0, a1) = live.axes[0].get_ylim(), live.axes[1].get_ylim()
+    for h in histories:
+        for key, values in h.items():
+            lo, hi = (l0, l1) if "loss" in key else (a0, a1)
+            scale = 1 if "loss" in key else 100
+            assert all(lo <= v * scale <= hi for v in values), (key, values, lo, hi)
+
+
+def test_a_new_run_that_fits_the_axes_is_blitted_and_the_axes_change_when_it_does_not():
+    live = figures.LiveCurves()
+    first = _run(0.5, 0.85)
+    live.update(first, [], 20)
+    assert live.full_draws == 1
+    # A new run, somewhat lower loss and higher accuracy: the axes stay (no full draw).
+    second = _run(0.3, 0.9, n=1)
+    live.update(second, [], 20)
+    assert live.full_draws == 1
+    _shows_every_point(live, [second])
+    # A higher loss than the axes hold: drawn again, every point shown.
+    third = _run(2.0, 0.5, n=1)
+    live.update(third, [first], 20)
+    assert live.full_draws == 2
+    _shows_every_point(live, [third, first])
+    # Curves far smaller than the axes (a tenth of the loss axis): the axes shrink.
+    fourth = _run(0.15, 0.9)
+    live.update(fourth, [], 20)
+    assert live.full_draws == 3
+    needed = figures.curve_limits([fourth], 20)[1][1]
+    assert needed < live.axes[0].get_ylim()[1] <= 2 * needed  # with some room to grow
+    _shows_every_point(live, [fourth])
+    # Another number of epochs always redraws the x axis.
+    live.update(fourth, [], 30)
+    assert live.full_draws == 4 and live.axes[0].get_xlim() == (0.5, 30.5)

@@ -131,13 +131,16 @@ def test_a_slow_first_epoch_says_the_server_is_busy(monkeypatch, make_panel):
     assert "error: RuntimeError: stopped by the test" in panel.status.value
 
 
-def test_live_run_validates_on_a_subset_and_ends_on_all_images(monkeypatch, small_mnist):
-    """While a run trains, its validation is the fixed subset (the first LIVE_VAL_IMAGES);
-    its last epoch is measured again on all of data.val, and that is the number shown."""
+def test_live_run_measures_subsets_and_ends_on_all_images(monkeypatch, small_mnist):
+    """While a run trains, it is measured on fixed subsets (the first LIVE_TRAIN_IMAGES
+    training and LIVE_VAL_IMAGES validation images); its last epoch is measured again on all
+    of data.train and data.val, and those are the numbers shown."""
     monkeypatch.setattr(playground_module, "LIVE_VAL_IMAGES", 50)
+    monkeypatch.setattr(playground_module, "LIVE_TRAIN_IMAGES", 80)
     panel = widgets.playground(small_mnist, n_epochs=3, hidden=20, lr=0.5)
-    assert len(panel.live_val) == 50
+    assert len(panel.live_val) == 50 and len(panel.live_train) == 80
     assert np.array_equal(panel.live_val.X, small_mnist.val.X[:50])
+    assert np.array_equal(panel.live_train.y, small_mnist.train.y[:80])
     seen = []
     panel.status.observe(lambda change: seen.append(change["new"]), names="value")
     panel.controls["lr"].value = 0.1
@@ -146,17 +149,27 @@ def test_live_run_validates_on_a_subset_and_ends_on_all_images(monkeypatch, smal
     assert run.outcome == "finished"
     assert any("epoch 1/3, validation" in s and "on 50 images (all 200 at the end)" in s
                for s in seen), seen
-    # the same run by hand: the curve's epochs 1-2 on the subset, its last on all 200
+    # the same run by hand: the curves' epochs 1-2 on the subsets, their last on everything
     rng = np.random.default_rng(0)
     params = bp.init_params([784, 20, 10], rng)
-    subset = playground_module.live_validation(small_mnist.val)
-    trained, history = bp.train(params, small_mnist.train, subset, lr=0.1, n_epochs=3,
-                                loss="cross_entropy", rng=rng, progress=False, inside=True)
+    live_train, live_val = widgets.live_splits(small_mnist)
+    trained, history = bp.train(params, small_mnist.train, live_val, lr=0.1, n_epochs=3,
+                                loss="cross_entropy", rng=rng, progress=False, inside=True,
+                                train_eval=live_train)
     full = bp.evaluate(trained, small_mnist.val.X, small_mnist.val.Y, small_mnist.val.y,
                        "cross_entropy")
+    full_train = bp.evaluate(trained, small_mnist.train.X, small_mnist.train.Y,
+                             small_mnist.train.y, "cross_entropy")
+    subset_train = bp.evaluate(trained, live_train.X, live_train.Y, live_train.y,
+                               "cross_entropy")
     assert run.history["val_acc"][:2] == history["val_acc"][:2]
+    assert run.history["train_loss"][:2] == history["train_loss"][:2]
+    assert history["train_loss"][-1] == subset_train[0] != full_train[0]
     assert run.history["val_acc"][-1] == full[1] and run.history["val_loss"][-1] == full[0]
-    assert f"validation {100 * full[1]:.1f} % on all 200 images" in panel.status.value
+    assert run.history["train_acc"][-1] == full_train[1]
+    assert run.history["train_loss"][-1] == full_train[0]
+    assert f"training {100 * full_train[1]:.1f} %, validation {100 * full[1]:.1f} % on all " \
+           f"200 images" in panel.status.value
     # the notebooks' train() is untouched: given all 200 images it validates on all 200
     rng = np.random.default_rng(0)
     _, everything = bp.train(bp.init_params([784, 20, 10], rng), small_mnist.train,

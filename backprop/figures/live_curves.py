@@ -14,19 +14,33 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from .notebook import curve_limits, style_curve_axes
+from .notebook import curve_limits, nice_ceiling, style_curve_axes
 from .pixels import canvas_rgb, panel_pieces, to_png
 from .style import CURVES_SIZE, LIVE_WIDTH, TRAIN_COLOR, VAL_COLOR, split_style
+
+# The axes stay while the curves fit them: the loss axis up to this many times higher than
+# its curves need, the accuracy axis starting up to this much (a fraction) lower. Axes that
+# must grow get room: this much more loss, this much lower accuracy (so the next run, a
+# little higher, seldom makes them grow again).
+STILL_FIT_LOSS = 2.5
+STILL_FIT_ACC = 0.15
+ROOM_LOSS = 1.5
+ROOM_ACC = 0.05
 
 
 class LiveCurves:
     """:func:`learning_curves` kept alive, for pictures redrawn after every epoch.
 
     One figure is built once, with a fixed layout. A new picture redraws the whole figure
-    (~40 ms) only when the axes' limits (:func:`curve_limits`) change, which happens seldom;
-    otherwise it pastes a saved background and draws just the lines over it ("blitting", a
-    few milliseconds): the faded earlier runs once per run, the current run's four lines
-    every time. Used by :mod:`backprop.widgets`; needs no widgets itself.
+    (~60 ms) only when the curves no longer fit its axes: a point beyond them, or axes much
+    larger than :func:`curve_limits` asks (more than :data:`STILL_FIT_LOSS` times the loss,
+    an accuracy axis starting more than :data:`STILL_FIT_ACC` lower), or another number of
+    epochs; axes drawn again get some room (:data:`ROOM_LOSS`, :data:`ROOM_ACC`). So the
+    axes may be a little larger than the static figure's, and a new run seldom costs a full
+    draw. Otherwise it pastes a saved background and draws just the
+    lines over it ("blitting", a few milliseconds): the faded earlier runs once per run,
+    the current run's four lines every time. Used by :mod:`backprop.widgets`; needs no
+    widgets itself.
 
     The loss and the accuracy are two sub-figures of equal width, each with its own labels,
     so that :meth:`pngs` can also send them as two pictures: a page then places them side by
@@ -127,8 +141,8 @@ class LiveCurves:
         limits = curve_limits([history, *earlier], n_epochs, self.percent)
         same_earlier = (len(earlier) == len(self._earlier)
                         and all(a is b for a, b in zip(earlier, self._earlier, strict=True)))
-        if limits != self._limits or self._frame is None:
-            self._draw_frame(limits)
+        if self._frame is None or not self._still_fit(limits):
+            self._draw_frame(limits if self._limits is None else self._with_room(limits))
         if self._background is None or not same_earlier:
             self._draw_earlier(earlier)  # a new run: new faded curves, the frame unchanged
         else:
@@ -142,6 +156,24 @@ class LiveCurves:
             line.axes.draw_artist(line)
         for ax, legend in zip(self.axes, self._legends, strict=True):
             ax.draw_artist(legend)  # back on top of the lines
+
+    def _still_fit(self, limits: tuple) -> bool:
+        """Whether the axes drawn can stay for curves that need ``limits``: they hold every
+        point and are not much too large. A new run's first picture is then mostly a blit
+        (~15 ms) rather than a full draw (~60 ms): at a class's busy start that is what
+        makes it come quickly."""
+        if self._limits is None:
+            return False
+        (x, loss, acc), (x_now, loss_now, acc_now) = limits, self._limits
+        slack = STILL_FIT_ACC * (100 if self.percent else 1)
+        return (x == x_now and loss[1] <= loss_now[1] <= STILL_FIT_LOSS * loss[1]
+                and acc_now[0] <= acc[0] <= acc_now[0] + slack)
+
+    def _with_room(self, limits: tuple) -> tuple:
+        """``limits`` grown by :data:`ROOM_LOSS` and :data:`ROOM_ACC` (still fitting)."""
+        x, loss, acc = limits
+        room = ROOM_ACC * (100 if self.percent else 1)
+        return x, (loss[0], nice_ceiling(loss[1] * ROOM_LOSS)), (max(0.0, acc[0] - room), acc[1])
 
     def _draw_frame(self, limits: tuple) -> None:
         """The full draw: axes, ticks, labels and legends, every line left out (animated)."""

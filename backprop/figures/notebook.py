@@ -26,6 +26,13 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 
+def nice_ceiling(value: float) -> float:
+    """The round number (a step of ``NICE_STEPS`` times a power of ten) at or above
+    ``value`` > 0: an axis limit."""
+    decade = 10.0 ** math.floor(math.log10(value))
+    return next(s * decade for s in NICE_STEPS if s * decade >= value)
+
+
 def curve_limits(histories: Sequence[Mapping[str, Sequence[float]]], n_epochs: int | None = None,
                  percent: bool = True, loss_scale: str = "linear") -> tuple[tuple, tuple, tuple]:
     """The axes' limits of the learning curves: ``(x, loss, accuracy)``, each ``(lo, hi)``.
@@ -46,10 +53,7 @@ def curve_limits(histories: Sequence[Mapping[str, Sequence[float]]], n_epochs: i
     n = max([n_epochs or 0] + [len(h.get("train_loss", [])) for h in histories])
     x = (0.5, max(n, 2) + 0.5)
     top = max(losses, default=1.0) * 1.04
-    if top <= 0:
-        top = 1.0
-    decade = 10.0 ** math.floor(math.log10(top))
-    loss = (0.0, next(s * decade for s in NICE_STEPS if s * decade >= top))
+    loss = (0.0, nice_ceiling(top if top > 0 else 1.0))
     if loss_scale == "log":  # 0 is not on a log axis: from the smallest loss's decade
         low_loss = min((v for v in losses if v > 0), default=loss[1] / 10)
         loss = (min(10.0 ** math.floor(math.log10(low_loss)), loss[1] / 10), loss[1])

@@ -27,12 +27,12 @@ panel works as before and its pictures are still named, by their ``title``.
 
 from ._board import ClassBoard, class_board
 from ._draw_digit import DrawDigit, draw_digit
-from ._playground import Playground, playground
+from ._playground import Playground, live_splits, playground
 from ._presets import PageAddress, PresetNote
 from ._runs import Run, Runner
 from ._step_through import StepThrough, step_through
 from ._sweep_explorer import SweepExplorer, sweep_explorer
 
 __all__ = ["ClassBoard", "DrawDigit", "PageAddress", "Playground", "PresetNote", "Run",
-           "Runner", "StepThrough", "SweepExplorer", "class_board", "draw_digit", "playground",
-           "step_through", "sweep_explorer"]
+           "Runner", "StepThrough", "SweepExplorer", "class_board", "draw_digit", "live_splits",
+           "playground", "step_through", "sweep_explorer"]

@@ -33,9 +33,9 @@ class InsidePanel:
     once, as far as it has come: a finished run's trained weights, outputs, gradients and
     saturation, never an untrained network.
 
-    The caption names the picture's epoch. While a run trains, pictures are drawn only as
-    often as drawing stays cheap (at most ten a second, and drawing at most a quarter of the
-    time), so the status line, which counts every epoch, can be an epoch or two ahead; the
+    The caption names the picture's epoch. While a run trains, pictures (and the status
+    line with them) are drawn only as often as drawing stays cheap (at most ten a second,
+    and drawing at most a fifth of the run's CPU), so the picture can skip epochs; the
     caption says so. When the run ends, its last epoch is drawn, captioned as the finished
     (or stopped, or failed) run's network.
 
@@ -89,13 +89,12 @@ class InsidePanel:
 
     def title(self, run: Run, epochs: int) -> str:
         """The caption of ``run``'s picture after ``epochs`` epochs: which network it is, and
-        while the run trains, why the status line's epoch can be ahead of it."""
+        while the run trains, that the pictures may skip epochs."""
         cfg = run.config
         init = INIT_LABELS[cfg.get("init", "normal_scaled")]
         if run.outcome == "running":
             return (f"picture of epoch {epochs} of {cfg['n_epochs']} · initialisation {init} · "
-                    f"redrawn as often as drawing stays cheap: the status line counts every "
-                    f"epoch")
+                    f"redrawn as often as drawing stays cheap, so it may skip epochs")
         state = {"error": "failed run"}.get(run.outcome, f"{run.outcome} run")
         return (f"{state}: the network after epoch {epochs} of {cfg['n_epochs']} · "
                 f"initialisation {init}")
