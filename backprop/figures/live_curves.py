@@ -37,10 +37,9 @@ class LiveCurves:
     an accuracy axis starting more than :data:`STILL_FIT_ACC` lower), or another number of
     epochs; axes drawn again get some room (:data:`ROOM_LOSS`, :data:`ROOM_ACC`). So the
     axes may be a little larger than the static figure's, and a new run seldom costs a full
-    draw. Otherwise it pastes a saved background and draws just the
-    lines over it ("blitting", a few milliseconds): the faded earlier runs once per run,
-    the current run's four lines every time. Used by :mod:`backprop.widgets`; needs no
-    widgets itself.
+    draw. Otherwise it pastes a saved background and draws just the lines over it
+    ("blitting", a few milliseconds): the faded earlier runs once per run, the current
+    run's four lines every time. Used by :mod:`backprop.widgets`; needs no widgets itself.
 
     The loss and the accuracy are two sub-figures of equal width, each with its own labels,
     so that :meth:`pngs` can also send them as two pictures: a page then places them side by
