@@ -141,7 +141,7 @@ class LiveCurves:
         same_earlier = (len(earlier) == len(self._earlier)
                         and all(a is b for a, b in zip(earlier, self._earlier, strict=True)))
         if self._frame is None or not self._still_fit(limits):
-            self._draw_frame(limits if self._limits is None else self._with_room(limits))
+            self._draw_frame(limits if self._frame is None else self._with_room(limits))
         if self._background is None or not same_earlier:
             self._draw_earlier(earlier)  # a new run: new faded curves, the frame unchanged
         else:
@@ -160,9 +160,7 @@ class LiveCurves:
         """Whether the axes drawn can stay for curves that need ``limits``: they hold every
         point and are not much too large. A new run's first picture is then mostly a blit
         (~15 ms) rather than a full draw (~60 ms): at a class's busy start that is what
-        makes it come quickly."""
-        if self._limits is None:
-            return False
+        makes it come quickly. Only asked once a frame (and its limits) is drawn."""
         (x, loss, acc), (x_now, loss_now, acc_now) = limits, self._limits
         slack = STILL_FIT_ACC * (100 if self.percent else 1)
         return (x == x_now and loss[1] <= loss_now[1] <= STILL_FIT_LOSS * loss[1]
